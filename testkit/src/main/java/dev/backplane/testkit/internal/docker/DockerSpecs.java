@@ -1,0 +1,251 @@
+package dev.backplane.testkit.internal.docker;
+
+import dev.backplane.testkit.HostPort;
+import dev.backplane.testkit.StackException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The pure parts of the Docker backend: container commands, config file text, SQL, address
+ * mapping and reply parsing. No Docker needed, so all of it is unit-tested.
+ */
+final class DockerSpecs {
+  static final int PG_PORT = 5432;
+  static final int S3_PORT = 9000;
+  /** The postgres user's home in the official image; libpq also finds it there by default. */
+  static final String PGPASS_PATH = "/var/lib/postgresql/.pgpass";
+  /** Runs first among the image's init scripts, as the postgres user. */
+  static final String PGPASS_SCRIPT_PATH = "/docker-entrypoint-initdb.d/000-backplane-pgpass.sh";
+  /** The Citus image's own init script ({@code CREATE EXTENSION citus}); replaced when Citus is off. */
+  static final String CITUS_INIT_PATH = "/docker-entrypoint-initdb.d/001-create-citus-extension.sql";
+  static final long FAILOVER_TIMEOUT_MS = 10_000;
+
+  /** Ports handed out in this JVM, so parallel stacks never get the same one twice. */
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+  private DockerSpecs() {}
+
+  // ---- PostgreSQL / Citus ------------------------------------------------------------------
+
+  /** The server command; settings trade durability for speed since test data is thrown away. */
+  static List<String> postgresCommand(boolean citus) {
+    List<String> cmd = new ArrayList<>(List.of("postgres",
+        "-c", "wal_level=logical", // Citus moves shards with logical replication.
+        "-c", "max_connections=300",
+        "-c", "fsync=off",
+        "-c", "synchronous_commit=off",
+        "-c", "full_page_writes=off"));
+    if (!citus) {
+      // The image preloads Citus in postgresql.conf; the command line wins.
+      cmd.addAll(List.of("-c", "shared_preload_libraries="));
+    }
+    return cmd;
+  }
+
+  /** A {@code .pgpass} line matching every host, port and database for {@code user}. */
+  static String pgpassLine(String user, String password) {
+    return "*:*:*:" + pgpassEscape(user) + ":" + pgpassEscape(password);
+  }
+
+  private static String pgpassEscape(String s) {
+    if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+      throw new IllegalArgumentException("a PostgreSQL user or password must not contain a line break");
+    }
+    return s.replace("\\", "\\\\").replace(":", "\\:");
+  }
+
+  /**
+   * An init script that writes {@link #PGPASS_PATH}. It runs as the postgres user, so the file is
+   * owned by the server's user with mode 0600, which libpq insists on (a file copied in by Docker
+   * would belong to root). It runs once, at initdb; the file stays in the container's layer and so
+   * survives {@code docker stop}/{@code start}.
+   */
+  static String pgpassScript(String user, String password) {
+    return "#!/bin/sh\n"
+        + "# Backplane testkit: Citus's connections between nodes read the password from here.\n"
+        + "set -e\n"
+        + "umask 077\n"
+        + "cat > " + PGPASS_PATH + " <<'BACKPLANE_PGPASS'\n"
+        + pgpassLine(user, password) + "\n"
+        + "BACKPLANE_PGPASS\n";
+  }
+
+  /** The statements that make {@code coordinator} the coordinator and register each worker. */
+  static List<String> citusRegistrationSql(String coordinator, List<String> workers) {
+    List<String> sql = new ArrayList<>();
+    sql.add("SELECT citus_set_coordinator_host(" + sqlLiteral(coordinator) + ", " + PG_PORT + ")");
+    for (String w : workers) {
+      sql.add("SELECT citus_add_node(" + sqlLiteral(w) + ", " + PG_PORT + ")");
+    }
+    return sql;
+  }
+
+  static String sqlLiteral(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  // ---- Redis --------------------------------------------------------------------------------
+
+  /**
+   * A data node's config. It listens on {@code port} inside the shared network namespace, and
+   * Docker publishes the same port number on the host, so {@code announceHost:port} is right both
+   * for the other Redis processes and for the test JVM.
+   */
+  static String redisConf(int port, String announceHost, Optional<String> password,
+      Optional<HostPort> replicaOf) {
+    StringBuilder c = new StringBuilder()
+        .append("port ").append(port).append('\n')
+        .append("bind * -::*\n")
+        // Clients come through Docker's port forwarding, never from loopback.
+        .append("protected-mode no\n")
+        .append("dir /data\n")
+        .append("save \"\"\n")
+        .append("appendonly no\n")
+        // A returning replica resyncs at once, without a 5 s wait or a disk round trip.
+        .append("repl-diskless-sync yes\n")
+        .append("repl-diskless-sync-delay 0\n")
+        .append("replica-announce-ip ").append(announceHost).append('\n')
+        .append("replica-announce-port ").append(port).append('\n');
+    password.ifPresent(p -> c
+        .append("requirepass ").append(quote(p)).append('\n')
+        .append("masterauth ").append(quote(p)).append('\n'));
+    replicaOf.ifPresent(m -> c.append("replicaof ").append(m.host()).append(' ').append(m.port()).append('\n'));
+    return c.toString();
+  }
+
+  /** A Sentinel's config (quorum 2). Each Sentinel gets its own copy: Sentinel rewrites it. */
+  static String sentinelConf(int port, String announceHost, String masterName, HostPort master,
+      Duration downAfter, Optional<String> redisPassword, Optional<String> sentinelPassword) {
+    StringBuilder c = new StringBuilder()
+        .append("port ").append(port).append('\n')
+        .append("bind * -::*\n")
+        .append("protected-mode no\n")
+        .append("dir /data\n")
+        .append("sentinel resolve-hostnames yes\n")
+        .append("sentinel announce-ip ").append(announceHost).append('\n')
+        .append("sentinel announce-port ").append(port).append('\n')
+        .append("sentinel monitor ").append(masterName).append(' ').append(master.host()).append(' ')
+        .append(master.port()).append(" 2\n")
+        .append("sentinel down-after-milliseconds ").append(masterName).append(' ')
+        .append(downAfter.toMillis()).append('\n')
+        .append("sentinel failover-timeout ").append(masterName).append(' ').append(FAILOVER_TIMEOUT_MS).append('\n')
+        .append("sentinel parallel-syncs ").append(masterName).append(" 1\n");
+    redisPassword.ifPresent(p -> c.append("sentinel auth-pass ").append(masterName).append(' ')
+        .append(quote(p)).append('\n'));
+    sentinelPassword.ifPresent(p -> c
+        .append("requirepass ").append(quote(p)).append('\n')
+        // Sentinels talk to each other too, and then need each other's password.
+        .append("sentinel sentinel-pass ").append(quote(p)).append('\n'));
+    return c.toString();
+  }
+
+  /** A Redis config string value: double quotes with backslash escapes. */
+  static String quote(String value) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char ch : value.toCharArray()) {
+      switch (ch) {
+        case '\\' -> sb.append("\\\\");
+        case '"' -> sb.append("\\\"");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> sb.append(ch);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
+  /** The shell script of the container that only holds the Redis network namespace. */
+  static String podScript(String readyLine) {
+    // `wait` returns at once on SIGTERM, so `docker stop` does not hang for its timeout.
+    return "trap 'exit 0' TERM INT; echo " + readyLine + "; sleep 2147483647 & wait";
+  }
+
+  /**
+   * The host every client uses: the Docker host as the test JVM sees it, as an IP (Sentinel
+   * announces IPs). A local engine gives {@code 127.0.0.1}, which inside the Redis containers'
+   * shared network namespace is that namespace's own loopback, so the same address works there.
+   */
+  static String clientHost(String dockerHost) {
+    try {
+      InetAddress a = InetAddress.getByName(dockerHost);
+      return a.isLoopbackAddress() ? "127.0.0.1" : a.getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new StackException("cannot resolve the Docker host '" + dockerHost
+          + "'; check DOCKER_HOST or TESTCONTAINERS_HOST_OVERRIDE", e);
+    }
+  }
+
+  /** Parses a {@code SENTINEL get-master-addr-by-name} reply ({@code [host, port]} or nil). */
+  static Optional<HostPort> masterAddress(Object reply) {
+    if (reply instanceof List<?> hp && hp.size() == 2) {
+      return Optional.of(new HostPort(String.valueOf(hp.get(0)), Integer.parseInt(String.valueOf(hp.get(1)))));
+    }
+    return Optional.empty();
+  }
+
+  /** Entries of a {@code SENTINEL replicas/sentinels} reply that are neither down nor disconnected. */
+  static long healthyEntries(Object reply) {
+    if (!(reply instanceof List<?> entries)) {
+      return 0;
+    }
+    return entries.stream().filter(e -> {
+      if (!(e instanceof List<?> kv)) {
+        return false;
+      }
+      for (int i = 0; i + 1 < kv.size(); i += 2) {
+        if ("flags".equals(kv.get(i))) {
+          String flags = String.valueOf(kv.get(i + 1));
+          return !flags.contains("s_down") && !flags.contains("o_down") && !flags.contains("disconnected");
+        }
+      }
+      return false;
+    }).count();
+  }
+
+  /** True when a {@code ROLE} reply names {@code role} ({@code master}, {@code slave}). */
+  static boolean hasRole(Object roleReply, String role) {
+    return roleReply instanceof List<?> l && !l.isEmpty() && role.equals(l.get(0));
+  }
+
+  // ---- ports --------------------------------------------------------------------------------
+
+  /**
+   * {@code n} distinct free host ports, never handed out before in this JVM. Docker publishes
+   * fixed ports so addresses survive {@code docker stop}/{@code start}; a port can still be
+   * taken by another program before Docker binds it, which fails start-up with Docker's
+   * "port is already allocated".
+   */
+  static synchronized List<Integer> freePorts(int n) {
+    List<ServerSocket> held = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    try {
+      while (ports.size() < n) {
+        ServerSocket s = new ServerSocket(0); // all interfaces, as Docker binds
+        held.add(s);
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          ports.add(s.getLocalPort());
+        }
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new StackException("no free host port for Docker to publish: " + e.getMessage(), e);
+    } finally {
+      for (ServerSocket s : held) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // only probing
+        }
+      }
+    }
+  }
+}

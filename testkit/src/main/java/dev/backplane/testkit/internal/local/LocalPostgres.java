@@ -1,0 +1,414 @@
+package dev.backplane.testkit.internal.local;
+
+import dev.backplane.testkit.HostPort;
+import dev.backplane.testkit.PgNode;
+import dev.backplane.testkit.PostgresInfo;
+import dev.backplane.testkit.StackConfig;
+import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A coordinator and workers as separate {@code postgres} processes on loopback ports, made a Citus
+ * cluster when the Citus extension is installed. Every data directory is a copy of one
+ * {@code initdb} template, cached per PostgreSQL version under the base directory, so a stack
+ * pays for {@code initdb} once.
+ */
+final class LocalPostgres implements AutoCloseable {
+  private static final String HOST = "127.0.0.1";
+
+  private final StackConfig config;
+  private final Path binDir;
+  private final Path dir;
+  private final Optional<String> runAs;
+  private final Installation installation;
+  private final Path template;
+  private final Path passFile;
+  private final Node coordinator;
+  private final List<Node> workers = new ArrayList<>();
+  private final List<Node> extras = new CopyOnWriteArrayList<>();
+  private volatile String citusVersion;
+
+  /** One server: its data directory, port and process. */
+  static final class Node {
+    final String name;
+    final Path dataDir;
+    volatile int port;
+    volatile ManagedProcess process;
+
+    Node(String name, Path dataDir) {
+      this.name = name;
+      this.dataDir = dataDir;
+    }
+
+    PgNode info() {
+      HostPort a = new HostPort(HOST, port);
+      return new PgNode(name, a, a);
+    }
+  }
+
+  /** Where this PostgreSQL keeps its libraries and extensions, and what they include. */
+  record Installation(String version, Path pkgLibDir, Path shareDir) {
+    boolean has(String library) {
+      return Files.exists(pkgLibDir.resolve(library + ".so"));
+    }
+
+    boolean citusInstalled() {
+      return has("citus") && Files.exists(shareDir.resolve("extension/citus.control"));
+    }
+  }
+
+  private LocalPostgres(StackConfig config, Path stackDir) {
+    this.config = config;
+    this.binDir = Binaries.postgresBinDir(config);
+    this.dir = stackDir.resolve("pg");
+    this.runAs = OsUser.serverUserForPostgres();
+    this.installation = installation(binDir);
+    this.template = config.baseDir().resolve("pg-template-" + templateKey());
+    this.passFile = dir.resolve("pgpass");
+    this.coordinator = new Node("coordinator", dir.resolve("coordinator"));
+    for (int i = 0; i < config.workers(); i++) {
+      workers.add(new Node("worker-" + i, dir.resolve("worker-" + i)));
+    }
+  }
+
+  /** Starts the cluster, nodes in parallel; on failure everything started is stopped. */
+  static LocalPostgres start(StackConfig config, Path stackDir, ExecutorService pool) {
+    LocalPostgres pg = new LocalPostgres(config, stackDir);
+    try {
+      pg.prepare();
+      List<Node> all = new ArrayList<>();
+      all.add(pg.coordinator);
+      all.addAll(pg.workers);
+      CompletableFuture.allOf(all.stream()
+          .map(n -> CompletableFuture.runAsync(() -> pg.bootNode(n), pool))
+          .toArray(CompletableFuture[]::new)).join();
+      if (pg.citusWanted()) {
+        pg.registerWorkers();
+      }
+      return pg;
+    } catch (RuntimeException e) {
+      pg.close();
+      throw StackErrors.unwrap(e);
+    }
+  }
+
+  private boolean citusWanted() {
+    return config.citus() && installation.citusInstalled();
+  }
+
+  /** Why Citus is not loaded, for {@link PostgresInfo#citusUnavailableReason()}. */
+  Optional<String> citusUnavailableReason() {
+    if (citusWanted()) {
+      return Optional.empty();
+    }
+    if (!config.citus()) {
+      return Optional.of("Citus disabled in StackConfig (citus=false)");
+    }
+    return Optional.of("the Citus extension is not installed in PostgreSQL " + installation.version()
+        + " (no citus.so in " + installation.pkgLibDir() + "); install Citus for this PostgreSQL,"
+        + " point BACKPLANE_PG_BIN at one that has it, or use BACKPLANE_STACK=docker");
+  }
+
+  PostgresInfo info() {
+    return new PostgresInfo(coordinator.info(), workers.stream().map(Node::info).toList(),
+        config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
+        citusUnavailableReason());
+  }
+
+  List<String> processNames() {
+    List<String> names = new ArrayList<>();
+    names.add(coordinator.name);
+    workers.forEach(w -> names.add(w.name));
+    extras.forEach(e -> names.add(e.name));
+    return names;
+  }
+
+  Optional<ManagedProcess> process(String name) {
+    if (coordinator.name.equals(name)) {
+      return Optional.ofNullable(coordinator.process);
+    }
+    return java.util.stream.Stream.concat(workers.stream(), extras.stream())
+        .filter(n -> n.name.equals(name)).findFirst().map(n -> n.process);
+  }
+
+  void stopWorker(int index) {
+    Node w = worker(index);
+    // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is kept.
+    w.process.signal("INT", Duration.ofSeconds(30));
+  }
+
+  void startWorker(int index) {
+    Node w = worker(index);
+    if (w.process.isAlive()) {
+      return;
+    }
+    w.process.start();
+    awaitReady(w, "postgres");
+  }
+
+  PgNode startExtraNode() {
+    Node n = new Node("extra-" + extras.size(), dir.resolve("extra-" + extras.size()));
+    extras.add(n);
+    bootNode(n);
+    return n.info();
+  }
+
+  private Node worker(int index) {
+    if (index < 0 || index >= workers.size()) {
+      throw new IllegalArgumentException("worker index must be 0.." + (workers.size() - 1)
+          + ", was " + index);
+    }
+    return workers.get(index);
+  }
+
+  // ---- start-up -----------------------------------------------------------------------------
+
+  private void prepare() {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StackException("cannot create data directory " + dir + " (" + e.getMessage()
+          + "); set BACKPLANE_STACK_DIR to a writable directory", e);
+    }
+    runAs.ifPresent(user -> OsUser.handOver(dir, user));
+    writePassFile();
+    ensureTemplate();
+  }
+
+  private void writePassFile() {
+    // Citus's own connections between nodes authenticate with the superuser's password.
+    String escaped = config.password().replace("\\", "\\\\").replace(":", "\\:");
+    try {
+      Files.writeString(passFile, HOST + ":*:*:" + config.user() + ":" + escaped + "\n",
+          StandardCharsets.UTF_8);
+      Files.setPosixFilePermissions(passFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    runAs.ifPresent(user -> OsUser.handOver(passFile, user));
+  }
+
+  private void ensureTemplate() {
+    if (Files.isDirectory(template.resolve("global"))) {
+      return;
+    }
+    Path tmp = config.baseDir().resolve(template.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    Path pw = dir.resolve("initdb-password");
+    try {
+      Files.createDirectories(tmp);
+      Files.writeString(pw, config.password());
+      runAs.ifPresent(user -> {
+        OsUser.handOver(tmp, user);
+        OsUser.handOver(pw, user);
+      });
+      List<String> cmd = new ArrayList<>();
+      runAs.ifPresent(user -> cmd.addAll(ManagedProcess.asUser(user)));
+      cmd.addAll(List.of(binDir.resolve("initdb").toString(), "-D", tmp.toString(),
+          "-U", config.user(), "--pwfile=" + pw, "-E", "UTF8", "--locale=C",
+          "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--no-instructions"));
+      ManagedProcess.run(cmd);
+      try {
+        Files.move(tmp, template, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException raced) {
+        // Another JVM built the same template first; use theirs.
+        Files.walk(tmp).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    } catch (IOException e) {
+      throw new StackException("cannot create the PostgreSQL template in " + tmp + " ("
+          + e.getMessage() + "); set BACKPLANE_STACK_DIR to a writable directory", e);
+    } finally {
+      pw.toFile().delete();
+    }
+  }
+
+  private void bootNode(Node n) {
+    // cp -a keeps the owner, so a copy made as root still belongs to the server user.
+    ManagedProcess.run(List.of("cp", "-a", template.toString(), n.dataDir.toString()));
+    startProcess(n);
+    try (Connection c = connect(n, "postgres")) {
+      exec(c, "CREATE DATABASE " + quoteIdent(config.database()));
+    } catch (SQLException e) {
+      throw new StackException("cannot create database " + config.database() + " on " + n.name
+          + ": " + e.getMessage(), e);
+    }
+    if (citusWanted()) {
+      try (Connection c = connect(n, config.database())) {
+        exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+        if (installation.has("pg_stat_statements")) {
+          exec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
+      } catch (SQLException e) {
+        throw new StackException("cannot create the citus extension on " + n.name + ": "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void startProcess(Node n) {
+    StackException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      n.port = Ports.free();
+      n.process = ManagedProcess.start(n.name, serverCommand(n), serverEnv(),
+          dir.resolve(n.name + ".log"), runAs);
+      try {
+        awaitReady(n, "postgres");
+        return;
+      } catch (StackException e) {
+        last = e;
+        n.process.kill();
+        if (!ManagedProcess.tail(n.process.log(), 20).contains("could not bind")) {
+          throw e;
+        }
+        // The free port was taken between choosing and binding it: choose another.
+      }
+    }
+    throw last;
+  }
+
+  private Map<String, String> serverEnv() {
+    // HOME too: libpq looks for client certificates there, and root's is closed to the server user.
+    return Map.of("PGPASSFILE", passFile.toString(), "HOME", dir.toString());
+  }
+
+  private List<String> serverCommand(Node n) {
+    List<String> cmd = new ArrayList<>(List.of(binDir.resolve("postgres").toString(),
+        "-D", n.dataDir.toString()));
+    List<String> preload = new ArrayList<>();
+    if (citusWanted()) {
+      preload.add("citus"); // Citus must come first.
+    }
+    if (installation.has("pg_stat_statements")) {
+      preload.add("pg_stat_statements");
+    }
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("port", Integer.toString(n.port));
+    settings.put("listen_addresses", HOST);
+    settings.put("unix_socket_directories", "");
+    settings.put("max_connections", "300");
+    settings.put("shared_buffers", "64MB");
+    // Test data is thrown away: durability costs start-up and test time for nothing.
+    settings.put("fsync", "off");
+    settings.put("synchronous_commit", "off");
+    settings.put("full_page_writes", "off");
+    // Citus moves shards with logical replication.
+    settings.put("wal_level", citusWanted() ? "logical" : "replica");
+    settings.put("max_wal_senders", "20");
+    settings.put("max_replication_slots", "20");
+    settings.put("max_worker_processes", "32");
+    settings.put("shared_preload_libraries", String.join(",", preload));
+    settings.forEach((k, v) -> {
+      cmd.add("-c");
+      cmd.add(k + "=" + v);
+    });
+    return cmd;
+  }
+
+  private void awaitReady(Node n, String database) {
+    Waits.until(n.name + " to accept connections on port " + n.port, config.startTimeout(),
+        Duration.ofMillis(50), () -> {
+          n.process.checkAlive();
+          try (Connection c = connect(n, database)) {
+            return c.isValid(2);
+          }
+        });
+  }
+
+  private void registerWorkers() {
+    try (Connection c = connect(coordinator, config.database())) {
+      query(c, "SELECT citus_set_coordinator_host('" + HOST + "', " + coordinator.port + ")");
+      for (Node w : workers) {
+        query(c, "SELECT citus_add_node('" + HOST + "', " + w.port + ")");
+      }
+      citusVersion = query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
+    } catch (SQLException e) {
+      throw new StackException("cannot register the Citus workers with the coordinator: "
+          + e.getMessage(), e);
+    }
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  Connection connect(Node n, String database) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", config.user());
+    p.setProperty("password", config.password());
+    p.setProperty("connectTimeout", "5");
+    p.setProperty("ApplicationName", "backplane-testkit");
+    return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + n.port + "/" + database, p);
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  private static String query(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  static String quoteIdent(String ident) {
+    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  }
+
+  private String templateKey() {
+    String material = binDir + "|" + installation.version() + "|" + config.user() + "|" + config.password();
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(material.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Installation installation(Path binDir) {
+    Path pgConfig = binDir.resolve("pg_config");
+    if (Files.isExecutable(pgConfig)) {
+      String[] out = ManagedProcess.run(List.of(pgConfig.toString(), "--version", "--pkglibdir",
+          "--sharedir")).strip().split("\\R");
+      return new Installation(out[0].replace("PostgreSQL ", "").trim(), Path.of(out[1].trim()),
+          Path.of(out[2].trim()));
+    }
+    String version = ManagedProcess.run(List.of(binDir.resolve("postgres").toString(), "--version"))
+        .replaceAll(".*\\) ", "").trim();
+    Path root = binDir.getParent();
+    Path lib = Files.isDirectory(root.resolve("lib/postgresql")) ? root.resolve("lib/postgresql") : root.resolve("lib");
+    Path share = Files.isDirectory(root.resolve("share/postgresql")) ? root.resolve("share/postgresql") : root.resolve("share");
+    return new Installation(version, lib, share);
+  }
+
+  @Override
+  public void close() {
+    List<Node> all = new ArrayList<>();
+    all.add(coordinator);
+    all.addAll(workers);
+    all.addAll(extras);
+    // SIGQUIT is immediate shutdown: the data is deleted next, so nothing needs flushing.
+    all.parallelStream().filter(n -> n.process != null)
+        .forEach(n -> n.process.signal("QUIT", Duration.ofSeconds(10)));
+  }
+}

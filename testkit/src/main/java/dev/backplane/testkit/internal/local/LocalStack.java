@@ -1,0 +1,280 @@
+package dev.backplane.testkit.internal.local;
+
+import dev.backplane.testkit.Backend;
+import dev.backplane.testkit.BackplaneStack;
+import dev.backplane.testkit.Faults;
+import dev.backplane.testkit.HostPort;
+import dev.backplane.testkit.PgNode;
+import dev.backplane.testkit.PostgresInfo;
+import dev.backplane.testkit.RedisInfo;
+import dev.backplane.testkit.S3Info;
+import dev.backplane.testkit.StackConfig;
+import dev.backplane.testkit.StackException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local backend: real server processes on loopback ports, data under
+ * {@code <baseDir>/stack-<pid>-<n>}, all removed on {@link #close()} or when the JVM exits.
+ */
+public final class LocalStack implements BackplaneStack {
+  private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private final Path dir;
+  private final LocalPostgres pg;
+  private final LocalRedis redis;
+  private final LocalS3 s3;
+  private final Duration startupTime;
+  private final Thread shutdownHook;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<Faults.Paused> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Faults faults = new LocalFaults();
+
+  private LocalStack(Path dir, LocalPostgres pg, LocalRedis redis, LocalS3 s3, Duration startupTime) {
+    this.dir = dir;
+    this.pg = pg;
+    this.redis = redis;
+    this.s3 = s3;
+    this.startupTime = startupTime;
+    this.shutdownHook = new Thread(this::closeQuietly, "backplane-stack-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  /** Starts PostgreSQL, Redis and the S3 server in parallel. */
+  public static LocalStack start(StackConfig config) {
+    long t0 = System.nanoTime();
+    Path dir = config.baseDir().resolve("stack-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
+    try {
+      Files.createDirectories(config.baseDir());
+      reapStaleStacks(config.baseDir());
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new StackException("cannot create " + dir + " (" + e.getMessage()
+          + "); set BACKPLANE_STACK_DIR to a writable directory", e);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+      Thread t = new Thread(r, "backplane-stack-start");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      CompletableFuture<LocalPostgres> pg = async(() -> LocalPostgres.start(config, dir, pool), pool);
+      CompletableFuture<LocalRedis> redis = async(() -> LocalRedis.start(config, dir, pool), pool);
+      CompletableFuture<LocalS3> s3 = async(() -> LocalS3.start(config, dir), pool);
+      List<String> failures = new ArrayList<>();
+      LocalPostgres p = joinOrRecord(pg, "PostgreSQL", failures);
+      LocalRedis r = joinOrRecord(redis, "Redis", failures);
+      LocalS3 s = joinOrRecord(s3, "S3", failures);
+      if (!failures.isEmpty()) {
+        Stream.of(p, r, s).filter(c -> c != null).forEach(LocalStack::closeQuietly);
+        deleteTree(dir);
+        throw new StackException("the local stack did not start (" + failures.size() + " problem"
+            + (failures.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", failures));
+      }
+      LocalStack stack = new LocalStack(dir, p, r, s, Duration.ofNanos(System.nanoTime() - t0));
+      log.info("Backplane local stack up in {} ms: postgres {} (citus {}), redis master {}, s3 {} ({})",
+          stack.startupTime.toMillis(), p.info().coordinator().address(),
+          p.info().citusVersion().orElse("absent"), r.info().master(), s.endpoint(), s.info().server());
+      return stack;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <T> CompletableFuture<T> async(Supplier<T> s, ExecutorService pool) {
+    return CompletableFuture.supplyAsync(s, pool);
+  }
+
+  private static <T> T joinOrRecord(CompletableFuture<T> f, String what, List<String> failures) {
+    try {
+      return f.join();
+    } catch (RuntimeException e) {
+      failures.add(what + ": " + StackErrors.unwrap(e).getMessage());
+      return null;
+    }
+  }
+
+  /** Kills the processes and deletes the data of stacks whose JVM died without closing them. */
+  private static void reapStaleStacks(Path baseDir) throws IOException {
+    try (Stream<Path> dirs = Files.list(baseDir)) {
+      for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith("stack-")).toList()) {
+        String[] parts = d.getFileName().toString().split("-");
+        long owner;
+        try {
+          owner = Long.parseLong(parts[1]);
+        } catch (RuntimeException e) {
+          continue;
+        }
+        if (ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        String marker = d.toString();
+        ProcessHandle.allProcesses()
+            .filter(ph -> ph.info().commandLine().map(cl -> cl.contains(marker)).orElse(false))
+            .forEach(ProcessHandle::destroyForcibly);
+        log.info("removed a stack left behind by dead JVM {}: {}", owner, d);
+        deleteTree(d);
+      }
+    }
+  }
+
+  @Override
+  public Backend backend() {
+    return Backend.LOCAL;
+  }
+
+  @Override
+  public PostgresInfo postgres() {
+    return pg.info();
+  }
+
+  @Override
+  public S3Info s3() {
+    return s3.info();
+  }
+
+  @Override
+  public RedisInfo redis() {
+    return redis.info();
+  }
+
+  @Override
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** The stack's own directory: data directories and one log file per server. */
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // called from the hook itself
+    }
+    paused.forEach(Faults.Paused::close);
+    Stream.of(s3, redis, pg).parallel().forEach(LocalStack::closeQuietly);
+    deleteTree(dir);
+  }
+
+  private void closeQuietly() {
+    close();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | java.io.UncheckedIOException e) {
+      log.warn("could not delete {}: {}", root, e.toString());
+    }
+  }
+
+  private final class LocalFaults implements Faults {
+    @Override
+    public void stopWorker(int index) {
+      pg.stopWorker(index);
+    }
+
+    @Override
+    public void startWorker(int index) {
+      pg.startWorker(index);
+    }
+
+    @Override
+    public HostPort killRedisMaster() {
+      return redis.killMaster();
+    }
+
+    @Override
+    public void restoreRedis() {
+      redis.restore();
+    }
+
+    @Override
+    public List<String> pausable() {
+      List<String> names = new ArrayList<>(pg.processNames());
+      names.addAll(redis.processNames());
+      names.add("s3");
+      return names;
+    }
+
+    @Override
+    public Paused pause(String name) {
+      ManagedProcess p = ("s3".equals(name) ? Optional.of(s3.process()) : pg.process(name))
+          .or(() -> redis.process(name))
+          .orElseThrow(() -> new IllegalArgumentException("no process named '" + name
+              + "'; pausable: " + pausable()));
+      p.signal("STOP", Duration.ZERO);
+      AtomicBoolean resumed = new AtomicBoolean();
+      Paused handle = new Paused() {
+        @Override
+        public String process() {
+          return p.name();
+        }
+
+        @Override
+        public void close() {
+          if (resumed.compareAndSet(false, true)) {
+            p.signal("CONT", Duration.ZERO);
+            paused.remove(this);
+          }
+        }
+      };
+      paused.add(handle);
+      return handle;
+    }
+
+    @Override
+    public void stopS3() {
+      s3.stop();
+    }
+
+    @Override
+    public void startS3() {
+      s3.startAgain();
+    }
+
+    @Override
+    public PgNode startExtraPostgresNode() {
+      return pg.startExtraNode();
+    }
+  }
+}

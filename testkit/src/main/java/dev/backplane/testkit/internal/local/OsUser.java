@@ -1,0 +1,50 @@
+package dev.backplane.testkit.internal.local;
+
+import dev.backplane.testkit.StackException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** PostgreSQL refuses to run as root; when the JVM is root, its servers run as {@code postgres}. */
+final class OsUser {
+  private static final String PG_USER = "postgres";
+
+  private OsUser() {}
+
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** The user to run PostgreSQL as, or empty to run it as the JVM's own user. */
+  static Optional<String> serverUserForPostgres() {
+    if (!isRoot()) {
+      return Optional.empty();
+    }
+    try {
+      ManagedProcess.run(List.of("id", "-u", PG_USER));
+    } catch (StackException e) {
+      throw new StackException("PostgreSQL refuses to run as root, and this machine has no '"
+          + PG_USER + "' user to run it as. Run the tests as a normal user, or create the user"
+          + " (`useradd --system --user-group postgres`).");
+    }
+    if (Binaries.onPath("setpriv").isEmpty()) {
+      throw new StackException("PostgreSQL refuses to run as root, and `setpriv` (util-linux) is"
+          + " missing to run it as '" + PG_USER + "'. Install util-linux or run as a normal user.");
+    }
+    return Optional.of(PG_USER);
+  }
+
+  /** Gives {@code path} to {@code user}, and checks the user can reach it. */
+  static void handOver(Path path, String user) {
+    ManagedProcess.run(List.of("chown", "-R", user + ":", path.toString()));
+    try {
+      List<String> probe = new java.util.ArrayList<>(ManagedProcess.asUser(user));
+      probe.addAll(List.of("test", "-r", path.toString()));
+      ManagedProcess.run(probe);
+    } catch (StackException e) {
+      throw new StackException("the '" + user + "' OS user cannot reach " + path + " (a parent"
+          + " directory is not open to other users); set BACKPLANE_STACK_DIR to a directory it"
+          + " can reach, such as /tmp/backplane-stack");
+    }
+  }
+}
