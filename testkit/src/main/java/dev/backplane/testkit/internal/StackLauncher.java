@@ -6,6 +6,9 @@ import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.internal.docker.DockerStack;
 import dev.backplane.testkit.internal.local.LocalStack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,7 @@ public final class StackLauncher {
         return DockerStack.start(config);
       case AUTO:
       default:
-        if (DockerStack.dockerAvailable()) {
+        if (dockerAvailable()) {
           log.info("Docker is available: starting the stack in containers (BACKPLANE_STACK=local to avoid)");
           return DockerStack.start(config);
         }
@@ -41,6 +44,20 @@ public final class StackLauncher {
     if (config.backend() != Backend.AUTO) {
       return config.backend();
     }
-    return DockerStack.dockerAvailable() ? Backend.DOCKER : Backend.LOCAL;
+    return dockerAvailable() ? Backend.DOCKER : Backend.LOCAL;
+  }
+
+  /**
+   * Asks Testcontainers only when a Docker engine may exist: without a socket or DOCKER_HOST its
+   * probe logs an ERROR and takes a second for the expected answer "no".
+   */
+  static boolean dockerAvailable() {
+    boolean hint = System.getenv("DOCKER_HOST") != null
+        || Stream.of("/var/run/docker.sock", System.getProperty("user.home") + "/.docker/run/docker.sock",
+            System.getProperty("user.home") + "/.testcontainers.properties",
+            System.getProperty("user.home") + "/.colima/default/docker.sock",
+            System.getenv("XDG_RUNTIME_DIR") + "/docker.sock")
+        .anyMatch(p -> Files.exists(Path.of(p)));
+    return hint && DockerStack.dockerAvailable();
   }
 }

@@ -32,13 +32,17 @@ final class Containers {
     c.setPortBindings(bindings);
   }
 
-  /** Creates and starts {@code c}; a failure names it and quotes its last log lines. */
-  static void launch(GenericContainer<?> c, String name) {
+  /**
+   * Creates and starts {@code c}; a failure names it and its image and quotes its last log lines
+   * with {@code secrets} masked (MinIO, for one, prints its root password at start-up).
+   */
+  static void launch(GenericContainer<?> c, String name, String image, List<String> secrets) {
     try {
       c.start();
     } catch (RuntimeException e) {
-      throw new StackException(name + " (" + c.getDockerImageName() + ") did not start: " + rootMessage(e)
-          + logTail(c), e);
+      throw new StackException(name + " (image " + image + ") did not start: " + rootMessage(e)
+          + mask(logTail(c), secrets)
+          + "\n  If the image is the problem, check `docker pull " + image + "` or use BACKPLANE_STACK=local.", e);
     }
   }
 
@@ -70,6 +74,16 @@ final class Containers {
     }
     Boolean r = c.getDockerClient().inspectContainerCmd(c.getContainerId()).exec().getState().getRunning();
     return Boolean.TRUE.equals(r);
+  }
+
+  static String mask(String text, List<String> secrets) {
+    String out = text;
+    for (String s : secrets) {
+      if (!s.isEmpty()) {
+        out = out.replace(s, "***");
+      }
+    }
+    return out;
   }
 
   static String rootMessage(Throwable e) {

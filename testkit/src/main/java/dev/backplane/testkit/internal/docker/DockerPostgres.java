@@ -102,7 +102,7 @@ final class DockerPostgres {
 
   private void boot(Node n) {
     track.accept(n.container());
-    Containers.launch(n.container(), n.name());
+    Containers.launch(n.container(), n.name(), config.citusImage(), List.of(config.password()));
     awaitReady(n);
     if (config.citus()) {
       // The image's init script already did this in POSTGRES_DB; a custom image may not have.

@@ -86,7 +86,7 @@ final class DockerRedis {
         .waitingFor(Wait.forLogMessage(".*" + POD_READY + ".*", 1).withStartupTimeout(config.startTimeout()));
     Stream.concat(data.stream(), sentinels.stream()).forEach(s -> Containers.publish(pod, s.port, s.port));
     track.accept(pod);
-    Containers.launch(pod, "redis-pod");
+    Containers.launch(pod, "redis-pod", config.redisImage(), List.of());
 
     Server master = data.get(0);
     Server replica = data.get(1);
@@ -122,7 +122,8 @@ final class DockerRedis {
         .waitingFor(Containers.CHECKED_BY_STACK);
     s.container = c;
     track.accept(c);
-    Containers.launch(c, s.name);
+    Containers.launch(c, s.name, config.redisImage(),
+        Stream.concat(config.redisPassword().stream(), config.sentinelPassword().stream()).toList());
   }
 
   // ---- waiting ------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ public final class LocalStack implements BackplaneStack {
   /** Starts PostgreSQL, Redis and the S3 server in parallel. */
   public static LocalStack start(StackConfig config) {
     long t0 = System.nanoTime();
+    preflight(config);
     Path dir = config.baseDir().resolve("stack-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet());
     try {
       Files.createDirectories(config.baseDir());
@@ -94,6 +95,25 @@ public final class LocalStack implements BackplaneStack {
       return stack;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Finds every missing binary before anything starts, and reports them together. */
+  private static void preflight(StackConfig config) {
+    List<String> problems = new ArrayList<>();
+    Stream.<Supplier<?>>of(
+        () -> Binaries.postgresBinDir(config),
+        () -> Binaries.redisServer(config),
+        () -> Binaries.minio(config).orElseGet(LocalS3::s3ProxyJar)).forEach(check -> {
+          try {
+            check.get();
+          } catch (StackException e) {
+            problems.add(e.getMessage());
+          }
+        });
+    if (!problems.isEmpty()) {
+      throw new StackException("the local stack cannot start (" + problems.size() + " problem"
+          + (problems.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", problems));
     }
   }
 

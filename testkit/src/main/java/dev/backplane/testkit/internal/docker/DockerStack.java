@@ -1,0 +1,279 @@
+package dev.backplane.testkit.internal.docker;
+
+import dev.backplane.testkit.Backend;
+import dev.backplane.testkit.BackplaneStack;
+import dev.backplane.testkit.Faults;
+import dev.backplane.testkit.HostPort;
+import dev.backplane.testkit.PgNode;
+import dev.backplane.testkit.PostgresInfo;
+import dev.backplane.testkit.RedisInfo;
+import dev.backplane.testkit.S3Info;
+import dev.backplane.testkit.StackConfig;
+import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.Waits;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.MinIOContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * The stack as Docker containers through Testcontainers: Citus ({@link DockerPostgres}), MinIO,
+ * and Redis with Sentinels ({@link DockerRedis}). Every published port is a fixed host port
+ * chosen at start, so addresses stay the same when a container is stopped and started again.
+ */
+public final class DockerStack implements BackplaneStack {
+  private static final Logger log = LoggerFactory.getLogger(DockerStack.class);
+
+  private final StackConfig config;
+  private final String host;
+  private final Network network;
+  private final ExecutorService pool;
+  /** Every container created, in creation order; close() stops them in reverse. */
+  private final List<GenericContainer<?>> containers = new CopyOnWriteArrayList<>();
+  private final Set<GenericContainer<?>> paused = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final DockerPostgres postgres;
+  private final DockerRedis redis;
+  private final MinIOContainer minio;
+  private final int s3Port;
+  private final DockerFaults faults = new DockerFaults();
+  private volatile Duration startupTime = Duration.ZERO;
+
+  private DockerStack(StackConfig config) {
+    this.config = config;
+    this.host = DockerSpecs.clientHost(DockerClientFactory.instance().dockerHostIpAddress());
+    this.network = Network.newNetwork();
+    AtomicInteger n = new AtomicInteger();
+    this.pool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "backplane-docker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.postgres = new DockerPostgres(config, network, host, containers::add);
+    this.redis = new DockerRedis(config, host, containers::add);
+    this.s3Port = DockerSpecs.freePorts(1).get(0);
+    this.minio = new MinIOContainer(DockerImageName.parse(config.minioImage()).asCompatibleSubstituteFor("minio/minio"))
+        .withUserName(config.s3AccessKey())
+        .withPassword(config.s3SecretKey())
+        .withEnv("MINIO_SITE_REGION", config.s3Region())
+        .withLabel(Containers.LABEL, "s3")
+        .withStartupTimeout(config.startTimeout());
+    Containers.publish(minio, s3Port, DockerSpecs.S3_PORT);
+  }
+
+  /** True when a Docker engine answers; never throws. */
+  public static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  /**
+   * Starts everything in parallel and returns once each server answers a real client.
+   *
+   * @throws StackException naming what failed; whatever had started is stopped
+   */
+  public static DockerStack start(StackConfig config) {
+    if (!dockerAvailable()) {
+      throw new StackException("no Docker engine answers (Testcontainers found none): start Docker,"
+          + " check DOCKER_HOST, or use BACKPLANE_STACK=local");
+    }
+    long t0 = System.nanoTime();
+    DockerStack stack = null;
+    try {
+      stack = new DockerStack(config);
+      DockerStack s = stack;
+      CompletableFuture.allOf(
+          CompletableFuture.runAsync(() -> s.postgres.start(s.pool), s.pool),
+          CompletableFuture.runAsync(() -> s.redis.start(s.pool), s.pool),
+          CompletableFuture.runAsync(s::startMinio, s.pool)).join();
+    } catch (RuntimeException e) {
+      if (stack != null) {
+        stack.close();
+      }
+      throw unwrap(e);
+    }
+    stack.startupTime = Duration.ofNanos(System.nanoTime() - t0);
+    log.info("Docker stack up in {} ms: {}, {}, {}", stack.startupTime.toMillis(), stack.postgres(),
+        stack.s3(), stack.redis());
+    return stack;
+  }
+
+  private void startMinio() {
+    containers.add(minio);
+    Containers.launch(minio, "s3", config.minioImage(), List.of(config.s3SecretKey()));
+    awaitS3();
+  }
+
+  private void awaitS3() {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpRequest live = HttpRequest.newBuilder(s3().endpoint().resolve("/minio/health/live"))
+        .timeout(Duration.ofSeconds(2)).build();
+    Waits.until("MinIO to answer /minio/health/live on " + s3().endpoint(), config.startTimeout(),
+        Duration.ofMillis(200), () -> http.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+  }
+
+  private static RuntimeException unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof StackException s ? s
+        : new StackException("the Docker stack did not start: " + Containers.rootMessage(t), t);
+  }
+
+  @Override
+  public Backend backend() {
+    return Backend.DOCKER;
+  }
+
+  @Override
+  public PostgresInfo postgres() {
+    return postgres.info();
+  }
+
+  @Override
+  public S3Info s3() {
+    return new S3Info(URI.create("http://" + host + ":" + s3Port), config.s3AccessKey(), config.s3SecretKey(),
+        config.s3Region(), "minio");
+  }
+
+  @Override
+  public RedisInfo redis() {
+    return redis.info();
+  }
+
+  @Override
+  public Faults faults() {
+    return faults;
+  }
+
+  @Override
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (GenericContainer<?> c : paused) {
+      quietly(() -> Containers.dockerUnpause(c)); // a paused container cannot be killed
+    }
+    List<GenericContainer<?>> reversed = new ArrayList<>(containers);
+    Collections.reverse(reversed);
+    for (GenericContainer<?> c : reversed) {
+      quietly(c::stop); // Testcontainers kills and removes it, with its volumes
+    }
+    quietly(network::close);
+    pool.shutdownNow();
+  }
+
+  private static void quietly(Runnable r) {
+    try {
+      r.run();
+    } catch (RuntimeException e) {
+      log.warn("while stopping the Docker stack: {}", e.toString());
+    }
+  }
+
+  /** Fault injection with Docker: stop/start, kill, pause/unpause of containers. */
+  private final class DockerFaults implements Faults {
+
+    @Override
+    public void stopWorker(int index) {
+      postgres.stopWorker(index);
+    }
+
+    @Override
+    public void startWorker(int index) {
+      postgres.startWorker(index);
+    }
+
+    @Override
+    public HostPort killRedisMaster() {
+      return redis.killMaster();
+    }
+
+    @Override
+    public void restoreRedis() {
+      redis.restore();
+    }
+
+    @Override
+    public List<String> pausable() {
+      List<String> names = new ArrayList<>(postgres.names());
+      names.addAll(redis.names());
+      names.add("s3");
+      return names;
+    }
+
+    @Override
+    public Paused pause(String process) {
+      String name = redis.resolve(process).orElse(process);
+      GenericContainer<?> c = "s3".equals(name) ? minio
+          : postgres.container(name).or(() -> redis.container(name))
+              .orElseThrow(() -> new IllegalArgumentException("no process '" + process + "'; one of " + pausable()));
+      Containers.dockerPause(c);
+      paused.add(c);
+      log.info("paused {}", name);
+      AtomicBoolean resumed = new AtomicBoolean();
+      return new Paused() {
+        @Override
+        public String process() {
+          return name;
+        }
+
+        @Override
+        public void close() {
+          if (resumed.compareAndSet(false, true) && paused.remove(c)) {
+            Containers.dockerUnpause(c);
+            log.info("resumed {}", name);
+          }
+        }
+      };
+    }
+
+    @Override
+    public void stopS3() {
+      Containers.dockerStop(minio);
+    }
+
+    @Override
+    public void startS3() {
+      if (!Containers.running(minio)) {
+        Containers.dockerStart(minio);
+      }
+      awaitS3();
+    }
+
+    @Override
+    public PgNode startExtraPostgresNode() {
+      return postgres.startExtraNode();
+    }
+  }
+}
