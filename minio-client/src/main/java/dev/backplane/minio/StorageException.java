@@ -1,0 +1,29 @@
+package dev.backplane.minio;
+
+/**
+ * A call this module made to MinIO failed (after its retries, when the failure was transient).
+ * The message names the operation, bucket and key, and the server's error code; never a URL's
+ * signature or a secret.
+ */
+public class StorageException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String errorCode;
+  private final int httpStatus;
+
+  public StorageException(String message, String errorCode, int httpStatus, Throwable cause) {
+    super(message, cause);
+    this.errorCode = errorCode;
+    this.httpStatus = httpStatus;
+  }
+
+  /** The S3 error code (e.g. {@code NoSuchBucket}, {@code NotImplemented}), or null when there was no answer. */
+  public String errorCode() {
+    return errorCode;
+  }
+
+  /** The HTTP status of the answer, or 0 when there was none. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}
