@@ -1,0 +1,15 @@
+package dev.backplane.redis;
+
+/**
+ * Told when the master moves. Register with {@link RedisHa#addFailoverListener(FailoverListener,
+ * java.util.concurrent.Executor)}.
+ *
+ * <p>By the time the listener runs, connections from {@link RedisHa#connectMaster()} are already
+ * being moved to the new master. The state may have moved on again since the event: use
+ * {@link RedisHa#currentMaster()} for the latest. A leader holding a lease on the old master
+ * should treat the event as "step down now": writes acknowledged by the old master may be lost.
+ */
+@FunctionalInterface
+public interface FailoverListener {
+  void onFailover(FailoverEvent event);
+}

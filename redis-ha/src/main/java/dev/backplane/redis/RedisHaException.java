@@ -1,0 +1,18 @@
+package dev.backplane.redis;
+
+/**
+ * Redis could not be reached as configured. The message says what was tried and what each server
+ * answered (never a password), e.g. that a Sentinel rejected the password or knows no master of
+ * that name.
+ */
+public class RedisHaException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public RedisHaException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  public RedisHaException(String message) {
+    super(message);
+  }
+}

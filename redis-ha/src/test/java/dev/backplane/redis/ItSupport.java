@@ -1,0 +1,30 @@
+package dev.backplane.redis;
+
+import dev.backplane.core.Settings;
+import dev.backplane.testkit.HostPort;
+import dev.backplane.testkit.RedisInfo;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Environment-style settings for the harness's Redis, as a deployment would set them. */
+final class ItSupport {
+  private ItSupport() {}
+
+  static Map<String, String> env(RedisInfo redis) {
+    Map<String, String> env = new HashMap<>();
+    env.put("REDIS_SENTINEL_ENABLED", "true");
+    env.put("REDIS_SENTINELS", redis.sentinelList());
+    env.put("REDIS_MASTER_NAME", redis.masterName());
+    redis.password().ifPresent(p -> env.put("REDIS_PASSWORD", p));
+    redis.sentinelPassword().ifPresent(p -> env.put("REDIS_SENTINEL_PASSWORD", p));
+    return env;
+  }
+
+  static RedisHaConfig config(RedisInfo redis) {
+    return RedisHaConfig.fromSettings(Settings.of(env(redis)));
+  }
+
+  static RedisAddress address(HostPort hp) {
+    return new RedisAddress(hp.host(), hp.port());
+  }
+}
