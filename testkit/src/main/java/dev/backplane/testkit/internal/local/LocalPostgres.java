@@ -317,6 +317,10 @@ final class LocalPostgres implements AutoCloseable {
     settings.put("max_replication_slots", "20");
     settings.put("max_worker_processes", "32");
     settings.put("shared_preload_libraries", String.join(",", preload));
+    if (citusWanted()) {
+      // Shard splits connect back to the local node by this name; the passfile knows 127.0.0.1.
+      settings.put("citus.local_hostname", HOST);
+    }
     settings.forEach((k, v) -> {
       cmd.add("-c");
       cmd.add(k + "=" + v);
