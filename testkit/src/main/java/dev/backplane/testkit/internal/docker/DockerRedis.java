@@ -5,7 +5,7 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.internal.Resp;
-import dev.backplane.testkit.internal.Waits;
+import dev.backplane.testkit.internal.SentinelProbe;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,6 @@ import org.testcontainers.utility.DockerImageName;
 final class DockerRedis {
   private static final String POD_READY = "backplane-redis-pod-ready";
   private static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration POLL = Duration.ofMillis(100);
 
   private final StackConfig config;
   private final String host;
@@ -48,6 +47,7 @@ final class DockerRedis {
   private final List<Server> sentinels = new ArrayList<>();
   private final Set<String> killed = ConcurrentHashMap.newKeySet();
   private GenericContainer<?> pod;
+  private final SentinelProbe probe;
 
   /** One redis-server container and the port it listens on (in the namespace and on the host). */
   static final class Server {
@@ -71,6 +71,7 @@ final class DockerRedis {
     this.config = config;
     this.host = host;
     this.track = track;
+    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
     List<Integer> ports = DockerSpecs.freePorts(5);
     data.add(new Server("redis-0", ports.get(0), host));
     data.add(new Server("redis-1", ports.get(1), host));
@@ -126,55 +127,21 @@ final class DockerRedis {
         Stream.concat(config.redisPassword().stream(), config.sentinelPassword().stream()).toList());
   }
 
-  // ---- waiting ------------------------------------------------------------------------------
-
   private void awaitPing(Server s, Optional<String> password) {
-    Waits.until(s.name + " to answer PING on " + s.address(), config.startTimeout(), POLL, () -> {
-      try (Resp r = Resp.connect(s.address(), password, IO_TIMEOUT)) {
-        return "PONG".equals(r.string("PING"));
-      }
-    });
+    probe.awaitPing(s.name, s.address(), password, () -> { });
   }
 
   private void awaitReplicating(Server replica) {
-    Waits.until(replica.name + " to replicate from the master", config.startTimeout(), POLL, () -> {
-      try (Resp r = Resp.connect(replica.address(), config.redisPassword(), IO_TIMEOUT)) {
-        return r.string("INFO", "replication").contains("master_link_status:up");
-      }
-    });
+    probe.awaitReplicating(replica.name, replica.address());
   }
 
-  /** Waits until every Sentinel sees the master, {@code replicas} healthy replicas and both peers. */
   private void awaitSentinelsSee(int replicas) {
-    String name = config.redisMasterName();
-    for (Server s : sentinels) {
-      Waits.until(s.name + " to see the master, " + replicas + " replica(s) and 2 other Sentinels",
-          config.startTimeout(), POLL, () -> {
-            try (Resp r = Resp.connect(s.address(), config.sentinelPassword(), IO_TIMEOUT)) {
-              return DockerSpecs.healthyEntries(r.call("SENTINEL", "replicas", name)) >= replicas
-                  && DockerSpecs.healthyEntries(r.call("SENTINEL", "sentinels", name)) >= 2
-                  && r.string("SENTINEL", "ckquorum", name).startsWith("OK");
-            }
-          });
-    }
+    probe.awaitSentinelsSee(replicas);
   }
-
-  // ---- state --------------------------------------------------------------------------------
 
   /** The master as the Sentinels report it (the first that answers). */
   HostPort currentMaster() {
-    for (Server s : sentinels) {
-      try (Resp r = Resp.connect(s.address(), config.sentinelPassword(), IO_TIMEOUT)) {
-        Optional<HostPort> m = DockerSpecs.masterAddress(
-            r.call("SENTINEL", "get-master-addr-by-name", config.redisMasterName()));
-        if (m.isPresent()) {
-          return m.get();
-        }
-      } catch (IOException | RuntimeException e) {
-        // a paused or stopped Sentinel: ask the next
-      }
-    }
-    throw new StackException("no Sentinel answered get-master-addr-by-name for " + config.redisMasterName());
+    return probe.currentMaster();
   }
 
   private Server serverAt(HostPort address) {
@@ -223,16 +190,7 @@ final class DockerRedis {
     Server victim = serverAt(old);
     Containers.dockerKill(victim.container);
     killed.add(victim.name);
-    Duration limit = config.redisDownAfter().multipliedBy(10).plusSeconds(30);
-    return Waits.until("the Sentinels to promote a replica after " + old + " was killed", limit, POLL, () -> {
-      HostPort now = currentMaster();
-      if (now.equals(old)) {
-        return null;
-      }
-      try (Resp r = Resp.connect(now, config.redisPassword(), IO_TIMEOUT)) {
-        return DockerSpecs.hasRole(r.call("ROLE"), "master") ? now : null;
-      }
-    });
+    return probe.awaitNewMaster(old);
   }
 
   /** Starts killed servers again as replicas of the current master and waits until they count. */

@@ -184,38 +184,6 @@ final class DockerSpecs {
     }
   }
 
-  /** Parses a {@code SENTINEL get-master-addr-by-name} reply ({@code [host, port]} or nil). */
-  static Optional<HostPort> masterAddress(Object reply) {
-    if (reply instanceof List<?> hp && hp.size() == 2) {
-      return Optional.of(new HostPort(String.valueOf(hp.get(0)), Integer.parseInt(String.valueOf(hp.get(1)))));
-    }
-    return Optional.empty();
-  }
-
-  /** Entries of a {@code SENTINEL replicas/sentinels} reply that are neither down nor disconnected. */
-  static long healthyEntries(Object reply) {
-    if (!(reply instanceof List<?> entries)) {
-      return 0;
-    }
-    return entries.stream().filter(e -> {
-      if (!(e instanceof List<?> kv)) {
-        return false;
-      }
-      for (int i = 0; i + 1 < kv.size(); i += 2) {
-        if ("flags".equals(kv.get(i))) {
-          String flags = String.valueOf(kv.get(i + 1));
-          return !flags.contains("s_down") && !flags.contains("o_down") && !flags.contains("disconnected");
-        }
-      }
-      return false;
-    }).count();
-  }
-
-  /** True when a {@code ROLE} reply names {@code role} ({@code master}, {@code slave}). */
-  static boolean hasRole(Object roleReply, String role) {
-    return roleReply instanceof List<?> l && !l.isEmpty() && role.equals(l.get(0));
-  }
-
   // ---- ports --------------------------------------------------------------------------------
 
   /**

@@ -4,8 +4,7 @@ import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
-import dev.backplane.testkit.internal.Resp;
-import dev.backplane.testkit.internal.Waits;
+import dev.backplane.testkit.internal.SentinelProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,14 +24,13 @@ import java.util.concurrent.ExecutorService;
  */
 final class LocalRedis implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
-  private static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration POLL = Duration.ofMillis(50);
 
   private final StackConfig config;
   private final Path redisServer;
   private final Path dir;
   private final List<Server> data = new ArrayList<>();
   private final List<Server> sentinels = new ArrayList<>();
+  private final SentinelProbe probe;
 
   /** One redis-server process and the port it listens on. */
   static final class Server {
@@ -54,6 +52,7 @@ final class LocalRedis implements AutoCloseable {
     this.config = config;
     this.redisServer = Binaries.redisServer(config);
     this.dir = stackDir.resolve("redis");
+    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
   }
 
   static LocalRedis start(StackConfig config, Path stackDir, ExecutorService pool) {
@@ -149,73 +148,21 @@ final class LocalRedis implements AutoCloseable {
     return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  // ---- waiting ------------------------------------------------------------------------------
-
   private void awaitPing(Server s, Optional<String> password) {
-    Waits.until(s.name + " to answer PING on port " + s.port, config.startTimeout(), POLL, () -> {
-      s.process.checkAlive();
-      try (Resp r = Resp.connect(s.address(), password, IO_TIMEOUT)) {
-        return "PONG".equals(r.string("PING"));
-      }
-    });
+    probe.awaitPing(s.name, s.address(), password, s.process::checkAlive);
   }
 
   private void awaitReplicating(Server replica) {
-    Waits.until(replica.name + " to replicate from the master", config.startTimeout(), POLL, () -> {
-      try (Resp r = Resp.connect(replica.address(), config.redisPassword(), IO_TIMEOUT)) {
-        return r.string("INFO", "replication").contains("master_link_status:up");
-      }
-    });
+    probe.awaitReplicating(replica.name, replica.address());
   }
 
-  /** Waits until every Sentinel knows the master, {@code replicas} healthy replicas and both peers. */
   private void awaitSentinelsSee(int replicas) {
-    String name = config.redisMasterName();
-    for (Server s : sentinels) {
-      Waits.until(s.name + " to see the master, " + replicas + " replica(s) and 2 other Sentinels",
-          config.startTimeout(), POLL, () -> {
-            try (Resp r = Resp.connect(s.address(), config.sentinelPassword(), IO_TIMEOUT)) {
-              return healthyEntries(r.call("SENTINEL", "replicas", name)) >= replicas
-                  && healthyEntries(r.call("SENTINEL", "sentinels", name)) >= 2
-                  && "OK".equals(String.valueOf(r.call("SENTINEL", "ckquorum", name)).substring(0, 2));
-            }
-          });
-    }
+    probe.awaitSentinelsSee(replicas);
   }
-
-  /** Entries of a SENTINEL replicas/sentinels reply whose flags say neither down nor disconnected. */
-  private static long healthyEntries(Object reply) {
-    if (!(reply instanceof List<?> entries)) {
-      return 0;
-    }
-    return entries.stream().filter(e -> {
-      List<?> kv = (List<?>) e;
-      for (int i = 0; i + 1 < kv.size(); i += 2) {
-        if ("flags".equals(kv.get(i))) {
-          String flags = String.valueOf(kv.get(i + 1));
-          return !flags.contains("s_down") && !flags.contains("o_down") && !flags.contains("disconnected");
-        }
-      }
-      return false;
-    }).count();
-  }
-
-  // ---- state --------------------------------------------------------------------------------
 
   /** The master as the Sentinels report it (any one that answers). */
   HostPort currentMaster() {
-    for (Server s : sentinels) {
-      try (Resp r = Resp.connect(s.address(), config.sentinelPassword(), IO_TIMEOUT)) {
-        Object reply = r.call("SENTINEL", "get-master-addr-by-name", config.redisMasterName());
-        if (reply instanceof List<?> hp && hp.size() == 2) {
-          return new HostPort(String.valueOf(hp.get(0)), Integer.parseInt(String.valueOf(hp.get(1))));
-        }
-      } catch (IOException | RuntimeException e) {
-        // try the next Sentinel
-      }
-    }
-    throw new StackException("no Sentinel answered get-master-addr-by-name for "
-        + config.redisMasterName());
+    return probe.currentMaster();
   }
 
   private Server serverAt(HostPort address) {
@@ -258,22 +205,7 @@ final class LocalRedis implements AutoCloseable {
     HostPort old = currentMaster();
     Server victim = serverAt(old);
     victim.process.kill();
-    return awaitNewMaster(old);
-  }
-
-  /** Waits until the Sentinels name a master other than {@code old} and it answers as master. */
-  HostPort awaitNewMaster(HostPort old) {
-    Duration limit = config.redisDownAfter().multipliedBy(10).plusSeconds(30);
-    return Waits.until("the Sentinels to promote a replica after " + old + " went down", limit, POLL, () -> {
-      HostPort now = currentMaster();
-      if (now.equals(old)) {
-        return null;
-      }
-      try (Resp r = Resp.connect(now, config.redisPassword(), IO_TIMEOUT)) {
-        Object role = r.call("ROLE");
-        return role instanceof List<?> l && "master".equals(l.get(0)) ? now : null;
-      }
-    });
+    return probe.awaitNewMaster(old);
   }
 
   void restore() {

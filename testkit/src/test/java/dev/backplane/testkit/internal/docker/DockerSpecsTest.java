@@ -1,5 +1,6 @@
 package dev.backplane.testkit.internal.docker;
 
+import dev.backplane.testkit.internal.SentinelProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -180,18 +181,18 @@ class DockerSpecsTest {
 
   @Test
   void parsesSentinelAndRoleReplies() {
-    assertThat(DockerSpecs.masterAddress(List.of("127.0.0.1", "7001"))).contains(new HostPort("127.0.0.1", 7001));
-    assertThat(DockerSpecs.masterAddress(null)).isEmpty();
+    assertThat(SentinelProbe.masterAddress(List.of("127.0.0.1", "7001"))).contains(new HostPort("127.0.0.1", 7001));
+    assertThat(SentinelProbe.masterAddress(null)).isEmpty();
 
     List<Object> healthy = List.of("name", "127.0.0.1:7001", "flags", "slave");
     List<Object> down = List.of("name", "127.0.0.1:7000", "flags", "s_down,slave,disconnected");
-    assertThat(DockerSpecs.healthyEntries(List.of(healthy, down))).isEqualTo(1);
-    assertThat(DockerSpecs.healthyEntries(List.of(List.of("name", "x")))).isZero();
-    assertThat(DockerSpecs.healthyEntries("ERR")).isZero();
+    assertThat(SentinelProbe.healthyEntries(List.of(healthy, down))).isEqualTo(1);
+    assertThat(SentinelProbe.healthyEntries(List.of(List.of("name", "x")))).isZero();
+    assertThat(SentinelProbe.healthyEntries("ERR")).isZero();
 
-    assertThat(DockerSpecs.hasRole(List.of("master", 1234L, List.of()), "master")).isTrue();
-    assertThat(DockerSpecs.hasRole(List.of("slave", "127.0.0.1", 7000L, "connected", 1L), "master")).isFalse();
-    assertThat(DockerSpecs.hasRole(null, "master")).isFalse();
+    assertThat(SentinelProbe.hasRole(List.of("master", 1234L, List.of()), "master")).isTrue();
+    assertThat(SentinelProbe.hasRole(List.of("slave", "127.0.0.1", 7000L, "connected", 1L), "master")).isFalse();
+    assertThat(SentinelProbe.hasRole(null, "master")).isFalse();
   }
 
   // ---- ports --------------------------------------------------------------------------------
