@@ -200,8 +200,9 @@ final class LocalPostgres implements AutoCloseable {
     // Citus's own connections between nodes authenticate with the superuser's password.
     String escaped = config.password().replace("\\", "\\\\").replace(":", "\\:");
     try {
-      Files.writeString(passFile, HOST + ":*:*:" + config.user() + ":" + escaped + "\n",
-          StandardCharsets.UTF_8);
+      // Citus connects back to the local node as "localhost" in some paths (citus.local_hostname).
+      String line = ":*:*:" + config.user() + ":" + escaped + "\n";
+      Files.writeString(passFile, HOST + line + "localhost" + line, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(passFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

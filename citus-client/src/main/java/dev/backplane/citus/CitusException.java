@@ -1,0 +1,30 @@
+package dev.backplane.citus;
+
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * A database or cluster operation that failed. The message says what was being done and why; it
+ * never contains a password. The driver's {@link SQLException}, when there is one, is the cause.
+ */
+public class CitusException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public CitusException(String message) {
+    super(message);
+  }
+
+  public CitusException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** The SQLSTATE of the underlying driver error, if there is one. */
+  public Optional<String> sqlState() {
+    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        return Optional.of(s.getSQLState());
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,363 @@
+package dev.backplane.citus;
+
+import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.ConfigException;
+import dev.backplane.core.Problems;
+import dev.backplane.core.Settings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One project: a database on the Citus coordinator, the user that owns it, and its pool settings.
+ * Immutable; {@link #toString()} never shows the password.
+ *
+ * <pre>{@code
+ * ProjectConfig app = ProjectConfig.builder("app")
+ *     .host("coord.internal").port(5432).database("app_production")
+ *     .user("app_production").password(System.getenv("APP_DB_PASSWORD"))
+ *     .build();
+ * }</pre>
+ */
+public final class ProjectConfig {
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+
+  private final String name;
+  private final String host;
+  private final int port;
+  private final String database;
+  private final String user;
+  private final String password;
+  private final PoolSettings pool;
+  private final String applicationName;
+
+  private ProjectConfig(Builder b) {
+    this.name = b.name;
+    this.host = b.host;
+    this.port = b.port;
+    this.database = b.database;
+    this.user = b.user;
+    this.password = b.password;
+    this.pool = b.pool();
+    this.applicationName = b.applicationName != null ? b.applicationName : b.name;
+  }
+
+  /** A builder for project {@code name} (lowercase letters, digits, {@code _} and {@code -}). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * The project {@code name} from settings named by the seeds' convention: {@code PREFIX_DB_HOST},
+   * {@code PREFIX_DB_PORT}, {@code PREFIX_DB_NAME}, {@code PREFIX_DB_USER}, {@code PREFIX_DB_PASSWORD}
+   * and optionally {@code PREFIX_DB_POOL_MAX}, {@code PREFIX_DB_POOL_MIN_IDLE},
+   * {@code PREFIX_DB_IDLE_TIMEOUT_MS}, {@code PREFIX_DB_CONNECTION_TIMEOUT_MS}, where the prefix is
+   * {@code name} upper-cased ({@code analytics -> ANALYTICS_DB_HOST}) and each unprefixed
+   * {@code DB_*} value is the default. With {@code prefixed == false} only {@code DB_*} is read.
+   *
+   * @throws ConfigException naming every missing or malformed setting
+   */
+  public static ProjectConfig fromSettings(String name, Settings settings, boolean prefixed) {
+    Problems problems = new Problems("ProjectConfig '" + name + "'");
+    ProjectConfig config = fromSettings(name, settings, prefixed, problems);
+    problems.throwIfAny();
+    return config;
+  }
+
+  /** As {@link #fromSettings(String, Settings, boolean)}, recording problems instead of throwing; null on problems. */
+  static ProjectConfig fromSettings(String name, Settings s, boolean prefixed, Problems problems) {
+    String prefix = prefixed ? envPrefix(name) + "_" : "";
+    EnvReader r = new EnvReader(s, prefix, problems);
+    Builder b = builder(name);
+    b.host = r.required("DB_HOST", "the coordinator's host name, e.g. coord.internal");
+    b.port = r.integer("DB_PORT", 5432);
+    b.database = r.required("DB_NAME", "the project's database, e.g. app_production");
+    b.user = r.required("DB_USER", "the project's user, e.g. app_production");
+    b.password = r.required("DB_PASSWORD", "the user's password");
+    b.maxPoolSize = r.integer("DB_POOL_MAX", PoolSettings.DEFAULT_MAX_POOL_SIZE);
+    b.minIdle = r.integer("DB_POOL_MIN_IDLE", PoolSettings.DEFAULT_MIN_IDLE);
+    b.idleTimeout = Duration.ofMillis(r.integer("DB_IDLE_TIMEOUT_MS",
+        (int) PoolSettings.DEFAULT_IDLE_TIMEOUT.toMillis()));
+    b.connectionTimeout = Duration.ofMillis(r.integer("DB_CONNECTION_TIMEOUT_MS",
+        (int) PoolSettings.DEFAULT_CONNECTION_TIMEOUT.toMillis()));
+    List<String> found = b.problems();
+    // A missing value was reported above under its setting's name; don't report it twice.
+    found.stream().filter(f -> !f.contains(" is required")).forEach(problems::add);
+    return found.isEmpty() ? new ProjectConfig(b) : null;
+  }
+
+  /** {@code analytics-eu -> ANALYTICS_EU}. */
+  static String envPrefix(String name) {
+    return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+  }
+
+  /** Reads {@code PREFIX_X}, falling back to {@code X}. */
+  private record EnvReader(Settings s, String prefix, Problems problems) {
+    String name(String key) {
+      return prefix.isEmpty() || s.get(prefix + key).isPresent() || s.get(key).isEmpty() ? prefix + key : key;
+    }
+
+    String required(String key, String hint) {
+      Optional<String> v = s.get(name(key));
+      if (v.isEmpty()) {
+        problems.add(s.origin() + " " + prefix + key + " is required (" + hint + ")"
+            + (prefix.isEmpty() ? "" : "; " + key + " is used when it is not set"));
+        return null;
+      }
+      return v.get();
+    }
+
+    int integer(String key, int fallback) {
+      return s.integer(name(key), fallback, problems);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** The password. Never log it. */
+  public String password() {
+    return password;
+  }
+
+  public PoolSettings pool() {
+    return pool;
+  }
+
+  /** What the server shows in {@code pg_stat_activity.application_name}; the project name by default. */
+  public String applicationName() {
+    return applicationName;
+  }
+
+  /** {@code jdbc:postgresql://host:port/database}. */
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/"
+        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** The same project on another server, e.g. a Citus worker (used to derive per-node pools). */
+  public ProjectConfig atNode(String nodeHost, int nodePort) {
+    return toBuilder().host(nodeHost).port(nodePort).build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    b.host = host;
+    b.port = port;
+    b.database = database;
+    b.user = user;
+    b.password = password;
+    b.pool(pool);
+    b.applicationName = applicationName;
+    return b;
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ProjectConfig p && name.equals(p.name) && host.equals(p.host)
+        && port == p.port && database.equals(p.database) && user.equals(p.user)
+        && password.equals(p.password) && pool.equals(p.pool)
+        && applicationName.equals(p.applicationName);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, host, port, database, user, pool);
+  }
+
+  @Override
+  public String toString() {
+    return "ProjectConfig[" + name + ": " + user + "@" + host + ":" + port + "/" + database
+        + ", password=****, " + pool + "]";
+  }
+
+  /** Builds a {@link ProjectConfig}; {@link #build()} reports every problem at once. */
+  public static final class Builder {
+    private final String name;
+    private String host;
+    private int port = 5432;
+    private String database;
+    private String user;
+    private String password;
+    private int maxPoolSize = PoolSettings.DEFAULT_MAX_POOL_SIZE;
+    private int minIdle = PoolSettings.DEFAULT_MIN_IDLE;
+    private Duration idleTimeout = PoolSettings.DEFAULT_IDLE_TIMEOUT;
+    private Duration connectionTimeout = PoolSettings.DEFAULT_CONNECTION_TIMEOUT;
+    private Duration validationTimeout = PoolSettings.DEFAULT_VALIDATION_TIMEOUT;
+    private Duration maxLifetime = PoolSettings.DEFAULT_MAX_LIFETIME;
+    private String applicationName;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder database(String database) {
+      this.database = database;
+      return this;
+    }
+
+    public Builder user(String user) {
+      this.user = user;
+      return this;
+    }
+
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /** Host, port and database from a {@code jdbc:postgresql://host:port/db} URL. */
+    public Builder jdbcUrl(String url) {
+      java.util.regex.Matcher m = Pattern.compile("jdbc:postgresql://([^/:]+|\\[[^]]+])(?::(\\d+))?/([^?]+).*")
+          .matcher(url == null ? "" : url);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database, was '" + url + "'");
+      }
+      this.host = m.group(1).replace("[", "").replace("]", "");
+      this.port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+      this.database = java.net.URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
+      return this;
+    }
+
+    public Builder maxPoolSize(int maxPoolSize) {
+      this.maxPoolSize = maxPoolSize;
+      return this;
+    }
+
+    public Builder minIdle(int minIdle) {
+      this.minIdle = minIdle;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    public Builder connectionTimeout(Duration connectionTimeout) {
+      this.connectionTimeout = connectionTimeout;
+      return this;
+    }
+
+    public Builder validationTimeout(Duration validationTimeout) {
+      this.validationTimeout = validationTimeout;
+      return this;
+    }
+
+    public Builder maxLifetime(Duration maxLifetime) {
+      this.maxLifetime = maxLifetime;
+      return this;
+    }
+
+    /** Every pool setting at once. */
+    public Builder pool(PoolSettings pool) {
+      this.maxPoolSize = pool.maxPoolSize();
+      this.minIdle = pool.minIdle();
+      this.idleTimeout = pool.idleTimeout();
+      this.connectionTimeout = pool.connectionTimeout();
+      this.validationTimeout = pool.validationTimeout();
+      this.maxLifetime = pool.maxLifetime();
+      return this;
+    }
+
+    public Builder applicationName(String applicationName) {
+      this.applicationName = applicationName;
+      return this;
+    }
+
+    /** @throws ConfigException naming every problem; the password is never part of the message */
+    public ProjectConfig build() {
+      List<String> found = problems();
+      if (!found.isEmpty()) {
+        throw new ConfigException("ProjectConfig '" + name + "'", found);
+      }
+      return new ProjectConfig(this);
+    }
+
+    private PoolSettings pool() {
+      return new PoolSettings(maxPoolSize, minIdle, idleTimeout, connectionTimeout,
+          validationTimeout, maxLifetime);
+    }
+
+    /** Every problem of this builder, in field order. */
+    List<String> problems() {
+      Problems p = new Problems("ProjectConfig '" + name + "'");
+      p.check(name != null && NAME.matcher(name).matches(), "project name must be 1-63 of"
+          + " a-z, 0-9, '_' or '-' starting with a letter, was '" + Sql.printable(name) + "'");
+      p.check(host != null && !host.isBlank(), "host is required, e.g. coord.internal");
+      p.check(port >= 1 && port <= 65535, "port must be 1..65535, was " + port);
+      identifier(p, "database", database);
+      identifier(p, "user", user);
+      p.check(password != null && !password.isEmpty(), "password is required for user '"
+          + Sql.printable(user) + "'");
+      p.check(maxPoolSize >= 1, "maxPoolSize must be >= 1, was " + maxPoolSize);
+      p.check(maxPoolSize < 1 || (minIdle >= 0 && minIdle <= maxPoolSize), "minIdle must be 0..maxPoolSize ("
+          + maxPoolSize + "), was " + minIdle);
+      positive(p, "idleTimeout", idleTimeout, Duration.ofSeconds(10), "HikariCP's minimum");
+      positive(p, "connectionTimeout", connectionTimeout, Duration.ofMillis(250), "HikariCP's minimum");
+      positive(p, "validationTimeout", validationTimeout, Duration.ofMillis(250), "HikariCP's minimum");
+      positive(p, "maxLifetime", maxLifetime, Duration.ofSeconds(30), "HikariCP's minimum");
+      if (validationTimeout != null && connectionTimeout != null) {
+        p.check(validationTimeout.compareTo(connectionTimeout) < 0, "validationTimeout ("
+            + validationTimeout + ") must be shorter than connectionTimeout (" + connectionTimeout + ")");
+      }
+      try {
+        p.throwIfAny();
+        return List.of();
+      } catch (ConfigException e) {
+        return e.problems();
+      }
+    }
+
+    private static void identifier(Problems p, String field, String value) {
+      if (value == null || value.isBlank()) {
+        p.add(field + " is required");
+        return;
+      }
+      Sql.identifierProblem(value).ifPresent(why ->
+          p.add(field + " '" + Sql.printable(value) + "' " + why));
+    }
+
+    private static void positive(Problems p, String field, Duration d, Duration min, String why) {
+      if (d == null) {
+        p.add(field + " is required");
+      } else {
+        p.check(d.compareTo(min) >= 0, field + " must be at least " + min + " (" + why + "), was " + d);
+      }
+    }
+  }
+}

@@ -1,0 +1,554 @@
+package dev.backplane.citus;
+
+import static dev.backplane.citus.internal.Sql.ident;
+
+import dev.backplane.citus.internal.Nodes;
+import dev.backplane.citus.internal.Scram;
+import dev.backplane.citus.internal.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates (idempotently) what a project needs on the cluster: its owner role, its database, the
+ * Citus extension in it on every node, the node registration in that database, and the
+ * credentials Citus needs to connect between nodes as the project's user. Safe to re-run: a
+ * second run changes nothing and returns an empty {@link ProvisionResult#actions()}.
+ *
+ * <p>It connects as an administrator (a superuser) to the database on the coordinator where
+ * Citus's node metadata lives (e.g. {@code postgres}), and to each worker with the same
+ * credentials.
+ *
+ * <pre>{@code
+ * ProjectProvisioner provisioner = ProjectProvisioner.builder(adminConfig).build();
+ * ProvisionResult r = provisioner.provision(appConfig);   // again: r.changed() == false
+ * }</pre>
+ *
+ * <p>On plain PostgreSQL the database, role and grants are still created, and the result's notes
+ * say that distribution features are unavailable.
+ */
+public final class ProjectProvisioner {
+  private static final Logger log = LoggerFactory.getLogger(ProjectProvisioner.class);
+
+  /** Whether {@code CREATE DATABASE} is propagated by Citus (12.2+) or done node by node. */
+  public enum DatabasePropagation {
+    /** Citus's propagation when the version supports it, node by node if that fails. */
+    AUTO,
+    /** Always node by node (what Citus before 12.2 needs). */
+    NEVER
+  }
+
+  /** Table privileges for {@link #createTableRole}. */
+  public enum TablePrivilege { SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER }
+
+  private final Nodes nodes;
+  private final ProjectConfig admin;
+  private final DatabasePropagation propagation;
+  private final String localHostname;
+
+  private ProjectProvisioner(Builder b) {
+    this.admin = b.admin;
+    this.nodes = new Nodes(b.admin, b.nodeAddresses);
+    this.propagation = b.propagation;
+    this.localHostname = b.localHostname;
+  }
+
+  /** @param admin a superuser on the coordinator's Citus metadata database */
+  public static Builder builder(ProjectConfig admin) {
+    return new Builder(admin);
+  }
+
+  /** Provisions with the defaults. */
+  public static ProjectProvisioner create(ProjectConfig admin) {
+    return builder(admin).build();
+  }
+
+  /**
+   * Creates or repairs the project's role (login, password), database (owned by it, CONNECT
+   * revoked from PUBLIC), the Citus extension and node registration in it on every node, and the
+   * project user's entry in {@code pg_dist_authinfo} on every node.
+   *
+   * @throws CitusException naming the step that failed
+   */
+  public ProvisionResult provision(ProjectConfig project) {
+    Objects.requireNonNull(project, "project");
+    String db = project.database();
+    String user = project.user();
+    ident(db, "database");
+    ident(user, "user");
+    Steps steps = new Steps(project.name());
+    try (Connection main = nodes.coordinator(admin.database())) {
+      Optional<String> citus = Nodes.citusVersion(main);
+      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      Optional<NodeAddress> coordinator = citus.isPresent() ? Nodes.registeredCoordinator(main) : Optional.empty();
+
+      steps.at("role " + user);
+      ensureLoginRole(main, user, project.password(), steps, "coordinator");
+      steps.at("database " + db);
+      if (!databaseExists(main, db)) {
+        createDatabase(main, db, user, citus, coordinator.isPresent(), steps);
+      }
+      ensureOwnerAndPrivate(main, db, user, steps, "coordinator");
+
+      if (citus.isEmpty()) {
+        steps.note("Citus is not installed on the coordinator (" + admin.host() + ":" + admin.port()
+            + "): the database, role and grants were created, but distribution features"
+            + " (distributed and reference tables, rebalancing) are unavailable");
+        try (Connection pc = nodes.coordinator(db)) {
+          ensureSchemaGrant(pc, user, steps);
+        }
+        return steps.result(Optional.empty(), false);
+      }
+      for (NodeAddress w : workers) {
+        steps.at("worker " + w);
+        try (Connection wc = nodes.node(w, admin.database())) {
+          ensureLoginRole(wc, user, project.password(), steps, "worker " + w);
+          if (!databaseExists(wc, db)) {
+            Sql.exec(wc, "CREATE DATABASE " + ident(db, "database") + " OWNER " + ident(user, "user"));
+            steps.done("created database " + db + " on worker " + w);
+          }
+          ensureOwnerAndPrivate(wc, db, user, steps, "worker " + w);
+        }
+        try (Connection wdb = nodes.node(w, db)) {
+          ensureExtension(wdb, steps, "worker " + w);
+          ensureAuthinfo(wdb, user, project.password(), steps, "worker " + w);
+        }
+      }
+      steps.at("Citus metadata in " + db);
+      try (Connection pc = nodes.coordinator(db)) {
+        ensureExtension(pc, steps, "coordinator");
+        ensureAuthinfo(pc, user, project.password(), steps, "coordinator");
+        ensureSchemaGrant(pc, user, steps);
+        registerNodes(pc, coordinator, workers, steps);
+      }
+      return steps.result(citus, true);
+    } catch (SQLException e) {
+      throw Sql.fail("provisioning project '" + project.name() + "' (" + steps.step + ")", e);
+    }
+  }
+
+  /**
+   * A role that may read every table of the project's database (now and later ones created by the
+   * owner), and nothing else.
+   */
+  public ProvisionResult createReadOnlyRole(ProjectConfig project, String role, String password) {
+    ident(role, "role");
+    Steps steps = new Steps(project.name() + "/" + role);
+    return withRole(project, role, password, steps, pc -> {
+      String r = ident(role, "role");
+      String owner = ident(project.user(), "user");
+      Sql.exec(pc, "GRANT USAGE ON SCHEMA public TO " + r);
+      if (!Sql.exists(pc, "SELECT 1 FROM pg_default_acl d JOIN pg_roles o ON o.oid = d.defaclrole"
+          + " JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a"
+          + " JOIN pg_roles g ON g.oid = a.grantee WHERE o.rolname = ? AND n.nspname = 'public'"
+          + " AND g.rolname = ? AND a.privilege_type = 'SELECT' AND d.defaclobjtype = 'r'",
+          project.user(), role)) {
+        Sql.exec(pc, "ALTER DEFAULT PRIVILEGES FOR ROLE " + owner + " IN SCHEMA public GRANT SELECT ON TABLES TO " + r);
+        steps.done("default privilege SELECT on future tables of " + project.user() + " for " + role);
+      }
+      List<String> missing = Sql.query(pc, "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename)"
+          + " FROM pg_tables WHERE schemaname = 'public' AND NOT has_table_privilege(?, format('%I.%I',"
+          + " schemaname, tablename), 'SELECT') ORDER BY 1", rs -> rs.getString(1), role);
+      if (!missing.isEmpty()) {
+        Sql.exec(pc, "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + r);
+        steps.done("granted SELECT on " + missing.size() + " existing tables to " + role);
+      }
+    });
+  }
+
+  /** A role limited to {@code privileges} on the named tables of the project's database. */
+  public ProvisionResult createTableRole(ProjectConfig project, String role, String password,
+      Collection<TableName> tables, Set<TablePrivilege> privileges) {
+    ident(role, "role");
+    if (tables.isEmpty() || privileges.isEmpty()) {
+      throw new IllegalArgumentException("a table role needs at least one table and one privilege");
+    }
+    Steps steps = new Steps(project.name() + "/" + role);
+    return withRole(project, role, password, steps, pc -> {
+      String r = ident(role, "role");
+      for (TableName t : tables) {
+        String schema = ident(t.schema(), "schema");
+        if (!Sql.exists(pc, "SELECT 1 FROM pg_namespace WHERE nspname = ? AND has_schema_privilege(?, oid, 'USAGE')",
+            t.schema(), role)) {
+          Sql.exec(pc, "GRANT USAGE ON SCHEMA " + schema + " TO " + r);
+          steps.done("granted USAGE on schema " + t.schema() + " to " + role);
+        }
+        for (TablePrivilege p : privileges) {
+          if (!Sql.queryOne(pc, "SELECT has_table_privilege(?, ?::regclass, ?)", rs -> rs.getBoolean(1),
+              role, t.sql(), p.name()).orElse(false)) {
+            Sql.exec(pc, "GRANT " + p.name() + " ON TABLE " + t.sql() + " TO " + r);
+            steps.done("granted " + p + " on " + t + " to " + role);
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * Drops the project's database on every node and its owner role.
+   *
+   * @param confirmDatabaseName must equal the project's database name, as a guard against
+   *     dropping the wrong project
+   */
+  public ProvisionResult dropProject(ProjectConfig project, String confirmDatabaseName) {
+    if (!project.database().equals(confirmDatabaseName)) {
+      throw new IllegalArgumentException("refusing to drop project '" + project.name()
+          + "': confirmDatabaseName must equal its database name '" + Sql.printable(project.database())
+          + "', was '" + Sql.printable(confirmDatabaseName) + "'");
+    }
+    String db = ident(project.database(), "database");
+    Steps steps = new Steps(project.name());
+    try (Connection main = nodes.coordinator(admin.database())) {
+      Optional<String> citus = Nodes.citusVersion(main);
+      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      steps.at("database " + project.database());
+      if (databaseExists(main, project.database())) {
+        if (citus.isPresent()) {
+          // Propagated only when Citus created it; otherwise the loop below drops it node by node.
+          Sql.exec(main, "SET citus.enable_create_database_propagation = on");
+          applyLocalHostname(main);
+        }
+        dropDatabase(main, db);
+        steps.done("dropped database " + project.database() + " on the coordinator");
+      }
+      for (NodeAddress w : workers) {
+        steps.at("worker " + w);
+        try (Connection wc = nodes.node(w, admin.database())) {
+          if (databaseExists(wc, project.database())) {
+            dropDatabase(wc, db);
+            steps.done("dropped database " + project.database() + " on worker " + w);
+          }
+        }
+      }
+      dropRole(main, workers, project.user(), steps);
+      return steps.result(citus, citus.isPresent());
+    } catch (SQLException e) {
+      throw Sql.fail("dropping project '" + project.name() + "' (" + steps.step + ")", e);
+    }
+  }
+
+  /** Drops a role created by {@link #createReadOnlyRole} or {@link #createTableRole} (privileges first). */
+  public ProvisionResult dropRole(ProjectConfig project, String role) {
+    ident(role, "role");
+    Steps steps = new Steps(project.name() + "/" + role);
+    try (Connection main = nodes.coordinator(admin.database())) {
+      Optional<String> citus = Nodes.citusVersion(main);
+      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      if (roleExists(main, role) && databaseExists(main, project.database())) {
+        try (Connection pc = nodes.coordinator(project.database())) {
+          Sql.exec(pc, "DROP OWNED BY " + ident(role, "role"));
+          if (citus.isPresent()) {
+            Sql.call(pc, "DELETE FROM pg_dist_authinfo WHERE rolename = ?", role);
+          }
+        }
+        for (NodeAddress w : workers) {
+          try (Connection wdb = nodes.node(w, project.database())) {
+            Sql.exec(wdb, "DROP OWNED BY " + ident(role, "role"));
+            Sql.call(wdb, "DELETE FROM pg_dist_authinfo WHERE rolename = ?", role);
+          }
+        }
+      }
+      dropRole(main, workers, role, steps);
+      return steps.result(citus, citus.isPresent());
+    } catch (SQLException e) {
+      throw Sql.fail("dropping role '" + Sql.printable(role) + "'", e);
+    }
+  }
+
+  // ---- steps ---------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface DbWork {
+    void run(Connection projectDb) throws SQLException;
+  }
+
+  private ProvisionResult withRole(ProjectConfig project, String role, String password, Steps steps,
+      DbWork grants) {
+    if (password == null || password.isEmpty()) {
+      throw new IllegalArgumentException("a password is required for role '" + Sql.printable(role) + "'");
+    }
+    try (Connection main = nodes.coordinator(admin.database())) {
+      Optional<String> citus = Nodes.citusVersion(main);
+      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      if (!databaseExists(main, project.database())) {
+        throw new CitusException("project '" + project.name() + "' is not provisioned: database '"
+            + Sql.printable(project.database()) + "' does not exist; call provision(project) first");
+      }
+      steps.at("role " + role);
+      ensureLoginRole(main, role, password, steps, "coordinator");
+      String d = ident(project.database(), "database");
+      if (!Sql.queryOne(main, "SELECT has_database_privilege(?, ?, 'CONNECT')", rs -> rs.getBoolean(1),
+          role, project.database()).orElse(false)) {
+        Sql.exec(main, "GRANT CONNECT ON DATABASE " + d + " TO " + ident(role, "role"));
+        steps.done("granted CONNECT on " + project.database() + " to " + role);
+      }
+      for (NodeAddress w : workers) {
+        steps.at("worker " + w);
+        try (Connection wc = nodes.node(w, admin.database())) {
+          ensureLoginRole(wc, role, password, steps, "worker " + w);
+          Sql.exec(wc, "GRANT CONNECT ON DATABASE " + d + " TO " + ident(role, "role"));
+        }
+        try (Connection wdb = nodes.node(w, project.database())) {
+          ensureAuthinfo(wdb, role, password, steps, "worker " + w);
+        }
+      }
+      try (Connection pc = nodes.coordinator(project.database())) {
+        if (citus.isPresent() && Nodes.citusVersion(pc).isPresent()) {
+          ensureAuthinfo(pc, role, password, steps, "coordinator");
+        }
+        steps.at("grants in " + project.database());
+        grants.run(pc);
+      }
+      return steps.result(citus, citus.isPresent());
+    } catch (SQLException e) {
+      throw Sql.fail("creating role '" + Sql.printable(role) + "' (" + steps.step + ")", e);
+    }
+  }
+
+  private void createDatabase(Connection main, String db, String user, Optional<String> citus,
+      boolean coordinatorRegistered, Steps steps) throws SQLException {
+    String create = "CREATE DATABASE " + ident(db, "database") + " OWNER " + ident(user, "user");
+    boolean canPropagate = citus.isPresent() && Nodes.atLeast(citus.get(), 12, 2)
+        && coordinatorRegistered && propagation == DatabasePropagation.AUTO;
+    if (canPropagate) {
+      try {
+        Sql.exec(main, "SET citus.enable_create_database_propagation = on");
+        applyLocalHostname(main);
+        Sql.exec(main, create);
+        steps.done("created database " + db + " on every node (Citus propagation)");
+        return;
+      } catch (SQLException e) {
+        log.warn("Citus could not propagate CREATE DATABASE {} ({}); creating it node by node."
+            + " Setting localHostname on the provisioner to an address the coordinator reaches"
+            + " itself at usually fixes this", Sql.printable(db), e.getMessage());
+        steps.note("CREATE DATABASE propagation failed (" + e.getMessage() + "); created node by node");
+      } finally {
+        Sql.exec(main, "RESET citus.enable_create_database_propagation");
+      }
+    }
+    if (citus.isPresent()) {
+      Sql.exec(main, "SET citus.enable_create_database_propagation = off");
+    }
+    Sql.exec(main, create);
+    steps.done("created database " + db + " on the coordinator");
+  }
+
+  /**
+   * DROP DATABASE ... WITH (FORCE) ends other sessions, but one that Citus opens between nodes at
+   * that moment (e.g. a worker's maintenance daemon reconnecting) can still make it fail with
+   * 55006 "being accessed by other users"; that is retried a few times, a second apart.
+   */
+  private static void dropDatabase(Connection c, String quotedDb) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Sql.exec(c, "DROP DATABASE IF EXISTS " + quotedDb + " WITH (FORCE)");
+        return;
+      } catch (SQLException e) {
+        if (!"55006".equals(e.getSQLState()) || attempt == 5) {
+          throw e;
+        }
+        log.info("database {} still in use ({}); retrying the drop", quotedDb, e.getMessage());
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void applyLocalHostname(Connection c) throws SQLException {
+    if (localHostname != null) {
+      Sql.call(c, "SELECT set_config('citus.local_hostname', ?, false)", localHostname);
+    }
+  }
+
+  private static boolean databaseExists(Connection c, String db) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", db);
+  }
+
+  private static boolean roleExists(Connection c, String role) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+  }
+
+  /** Creates the role, or gives it LOGIN and the password, comparing verifiers to stay a no-op. */
+  private static void ensureLoginRole(Connection c, String role, String password, Steps steps,
+      String where) throws SQLException {
+    String r = ident(role, "role");
+    Optional<String> verifier = Sql.query(c, "SELECT CASE WHEN rolcanlogin THEN rolpassword END"
+        + " FROM pg_authid WHERE rolname = ?", rs -> Optional.ofNullable(rs.getString(1)), role)
+        .stream().findFirst().flatMap(v -> v);
+    boolean exists = roleExists(c, role);
+    if (!exists) {
+      Sql.exec(c, "CREATE ROLE " + r + " LOGIN PASSWORD " + Sql.literal(Scram.verifier(password)));
+      steps.done("created role " + role + " on " + where);
+    } else if (!Scram.matches(verifier, password)) {
+      Sql.exec(c, "ALTER ROLE " + r + " LOGIN PASSWORD " + Sql.literal(Scram.verifier(password)));
+      steps.done("set LOGIN and the password of role " + role + " on " + where);
+    }
+  }
+
+  private static void ensureOwnerAndPrivate(Connection c, String db, String user, Steps steps,
+      String where) throws SQLException {
+    String d = ident(db, "database");
+    if (!Sql.exists(c, "SELECT 1 FROM pg_database WHERE datname = ? AND pg_get_userbyid(datdba) = ?", db, user)) {
+      Sql.exec(c, "ALTER DATABASE " + d + " OWNER TO " + ident(user, "user"));
+      steps.done("made " + user + " the owner of " + db + " on " + where);
+    }
+    // A NULL datacl means the defaults, which let PUBLIC connect: every project user could open it.
+    if (Sql.queryOne(c, "SELECT has_database_privilege('public', ?, 'CONNECT')"
+        + " OR has_database_privilege('public', ?, 'TEMP')", rs -> rs.getBoolean(1), db, db).orElse(false)) {
+      Sql.exec(c, "REVOKE CONNECT, TEMPORARY ON DATABASE " + d + " FROM PUBLIC");
+      steps.done("revoked CONNECT and TEMPORARY on " + db + " from PUBLIC on " + where);
+    }
+  }
+
+  private static void ensureSchemaGrant(Connection pc, String user, Steps steps) throws SQLException {
+    if (!Sql.queryOne(pc, "SELECT has_schema_privilege(?, 'public', 'CREATE')", rs -> rs.getBoolean(1), user)
+        .orElse(false)) {
+      Sql.exec(pc, "GRANT USAGE, CREATE ON SCHEMA public TO " + ident(user, "user"));
+      steps.done("granted USAGE, CREATE on schema public to " + user);
+    }
+  }
+
+  private static void ensureExtension(Connection c, Steps steps, String where) throws SQLException {
+    if (Nodes.citusVersion(c).isEmpty()) {
+      Sql.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+      steps.done("created extension citus on " + where);
+    }
+  }
+
+  /**
+   * Citus connects between nodes as the user running the query; for a password-authenticated
+   * role it reads the password from {@code pg_dist_authinfo} (node id 0: every node), which is
+   * per database and is not synced to workers, so every node gets the row.
+   */
+  private static void ensureAuthinfo(Connection c, String role, String password, Steps steps,
+      String where) throws SQLException {
+    String authinfo = "password=" + Sql.conninfoValue(password);
+    Optional<String> current = Sql.queryOne(c, "SELECT authinfo FROM pg_dist_authinfo"
+        + " WHERE nodeid = 0 AND rolename = ?", rs -> rs.getString(1), role);
+    if (current.isEmpty()) {
+      Sql.call(c, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, ?, ?)", role, authinfo);
+      steps.done("stored " + role + "'s inter-node credentials on " + where);
+    } else if (!current.get().equals(authinfo)) {
+      Sql.call(c, "UPDATE pg_dist_authinfo SET authinfo = ? WHERE nodeid = 0 AND rolename = ?", authinfo, role);
+      steps.done("updated " + role + "'s inter-node credentials on " + where);
+    }
+  }
+
+  /** Registers the coordinator and workers in the project database as they are in the main one. */
+  private static void registerNodes(Connection pc, Optional<NodeAddress> coordinator,
+      List<NodeAddress> workers, Steps steps) throws SQLException {
+    if (coordinator.isPresent() && Nodes.registeredCoordinator(pc).isEmpty()) {
+      Sql.call(pc, "SELECT citus_set_coordinator_host(?, ?)", coordinator.get().host(), coordinator.get().port());
+      steps.done("registered the coordinator " + coordinator.get());
+    }
+    List<NodeAddress> present = Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node",
+        rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
+    for (NodeAddress w : workers) {
+      if (!present.contains(w)) {
+        Sql.call(pc, "SELECT citus_add_node(?, ?)", w.host(), w.port());
+        steps.done("registered worker " + w);
+      }
+    }
+  }
+
+  private void dropRole(Connection main, List<NodeAddress> workers, String role, Steps steps)
+      throws SQLException {
+    steps.at("role " + role);
+    if (roleExists(main, role)) {
+      Sql.exec(main, "DROP ROLE IF EXISTS " + ident(role, "role"));
+      steps.done("dropped role " + role);
+    }
+    // A propagated DROP ROLE has reached the workers already; this catches roles made node by node.
+    for (NodeAddress w : workers) {
+      steps.at("role " + role + " on worker " + w);
+      try (Connection wc = nodes.node(w, admin.database())) {
+        if (roleExists(wc, role)) {
+          Sql.exec(wc, "DROP ROLE IF EXISTS " + ident(role, "role"));
+          steps.done("dropped role " + role + " on worker " + w);
+        }
+      }
+    }
+  }
+
+  /** Records actions and the current step for error messages. */
+  private final class Steps {
+    final String project;
+    final List<String> actions = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    String step = "connecting to the coordinator";
+
+    Steps(String project) {
+      this.project = project;
+    }
+
+    void at(String step) {
+      this.step = step;
+    }
+
+    void done(String action) {
+      log.info("{}: {}", project, action);
+      actions.add(action);
+    }
+
+    void note(String note) {
+      log.warn("{}: {}", project, note);
+      notes.add(note);
+    }
+
+    ProvisionResult result(Optional<String> citus, boolean distribution) {
+      return new ProvisionResult(project, actions, citus, distribution, notes);
+    }
+  }
+
+  /** Builds a {@link ProjectProvisioner}. */
+  public static final class Builder {
+    private final ProjectConfig admin;
+    private UnaryOperator<NodeAddress> nodeAddresses = UnaryOperator.identity();
+    private DatabasePropagation propagation = DatabasePropagation.AUTO;
+    private String localHostname;
+
+    private Builder(ProjectConfig admin) {
+      this.admin = Objects.requireNonNull(admin, "admin");
+    }
+
+    /**
+     * Maps a node's address as registered in {@code pg_dist_node} to one this JVM can reach (e.g.
+     * a Docker network alias to a published port). Identity by default.
+     */
+    public Builder nodeAddresses(UnaryOperator<NodeAddress> mapping) {
+      this.nodeAddresses = Objects.requireNonNull(mapping, "mapping");
+      return this;
+    }
+
+    public Builder databasePropagation(DatabasePropagation propagation) {
+      this.propagation = Objects.requireNonNull(propagation, "propagation");
+      return this;
+    }
+
+    /**
+     * The host the coordinator reaches itself at, set as {@code citus.local_hostname} for the
+     * provisioner's own session (Citus's default is {@code localhost}). CREATE DATABASE
+     * propagation connects back to the coordinator, so its credentials must work for this host.
+     */
+    public Builder localHostname(String host) {
+      this.localHostname = host;
+      return this;
+    }
+
+    public ProjectProvisioner build() {
+      return new ProjectProvisioner(this);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.backplane.citus;
+
+import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.internal.Checks;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs database work in a transaction and retries it, a bounded number of times with exponential
+ * back-off (Resilience4j {@link Retry}), when it failed for a transient reason. Everything else
+ * surfaces at once, as a {@link CitusException} whose cause is the driver's error.
+ *
+ * <p>What is transient:
+ * <ul>
+ *   <li>Failing to <em>get</em> a connection (SQLSTATE class 08, {@code 57P01..57P03} admin/crash
+ *       shutdown or "cannot connect now", {@code 53300} too many connections): nothing ran yet,
+ *       so it is always retried.</li>
+ *   <li>Losing the connection or the server shutting down <em>during</em> the work: retried only
+ *       for {@link #callIdempotent idempotent} work, because a COMMIT may have reached the server
+ *       before the connection broke.</li>
+ *   <li>Serialization failures ({@code 40001}) and deadlocks ({@code 40P01}): retried only for
+ *       idempotent work.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * SqlRetry retry = SqlRetry.defaults();
+ * long n = retry.callIdempotent(pool, c -> { ... SELECT count(*) ... });
+ * }</pre>
+ */
+public final class SqlRetry {
+  private static final Logger log = LoggerFactory.getLogger(SqlRetry.class);
+  private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+  private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01");
+
+  private final String name;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final CircuitBreaker circuitBreaker;
+
+  private SqlRetry(Builder b) {
+    this.name = b.name;
+    this.maxAttempts = b.maxAttempts;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.circuitBreaker = b.circuitBreaker;
+  }
+
+  /** 4 attempts, back-off 100 ms doubling up to 2 s, no circuit breaker. */
+  public static SqlRetry defaults() {
+    return builder("sql").build();
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Where a failure happened, which decides whether a retry is safe. */
+  public enum Phase { CONNECTING, WORKING }
+
+  /** Whether a failure with {@code sqlState} in {@code phase} may be retried. */
+  public static boolean isTransient(String sqlState, Phase phase, boolean idempotent) {
+    if (sqlState == null) {
+      return false;
+    }
+    boolean connectionLost = sqlState.startsWith("08") || SHUTDOWN_STATES.contains(sqlState);
+    if (phase == Phase.CONNECTING) {
+      return connectionLost;
+    }
+    return idempotent && (connectionLost || CONFLICT_STATES.contains(sqlState));
+  }
+
+  /** Runs work that must not run twice: retried only when no connection could be had. */
+  public <T> T call(DataSource dataSource, SqlWork<T> work) {
+    return run(dataSource, work, false);
+  }
+
+  /** Runs work that is safe to repeat: also retried after a lost connection or a serialization failure. */
+  public <T> T callIdempotent(DataSource dataSource, SqlWork<T> work) {
+    return run(dataSource, work, true);
+  }
+
+  private <T> T run(DataSource dataSource, SqlWork<T> work, boolean idempotent) {
+    Retry retry = Retry.of(name, RetryConfig.custom()
+        .maxAttempts(maxAttempts)
+        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.25, maxBackoff))
+        .retryOnException(t -> t instanceof TransientFailure)
+        .failAfterMaxAttempts(false)
+        .build());
+    retry.getEventPublisher().onRetry(e -> log.warn("{}: attempt {} failed transiently, retrying in {}: {}",
+        name, e.getNumberOfRetryAttempts(), e.getWaitInterval(),
+        e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
+    Supplier<T> attempt = () -> once(dataSource, work, idempotent);
+    if (circuitBreaker != null) {
+      attempt = CircuitBreaker.decorateSupplier(circuitBreaker, attempt);
+    }
+    try {
+      return Retry.decorateSupplier(retry, attempt).get();
+    } catch (TransientFailure e) {
+      throw new CitusException(name + ": gave up after " + maxAttempts + " attempts: "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (CallNotPermittedException e) {
+      throw new CitusException(name + ": not attempted, " + e.getMessage(), e);
+    }
+  }
+
+  private static <T> T once(DataSource dataSource, SqlWork<T> work, boolean idempotent) {
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw classify(e, Phase.CONNECTING, idempotent, "getting a connection");
+    }
+    try (c) {
+      boolean auto = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        restoreAutoCommit(c, auto);
+      }
+    } catch (SQLException e) {
+      throw classify(e, Phase.WORKING, idempotent, "running the work");
+    }
+  }
+
+  private static RuntimeException classify(SQLException e, Phase phase, boolean idempotent, String doing) {
+    String state = Optional.ofNullable(e.getSQLState()).orElse(
+        e.getCause() instanceof SQLException s ? s.getSQLState() : null);
+    if (isTransient(state, phase, idempotent)) {
+      return new TransientFailure(e);
+    }
+    return Sql.fail(doing, e);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is broken; the pool will discard it.
+    }
+  }
+
+  private static void restoreAutoCommit(Connection c, boolean auto) {
+    try {
+      if (!c.isClosed()) {
+        c.setAutoCommit(auto);
+      }
+    } catch (SQLException ignored) {
+      // Same as above.
+    }
+  }
+
+  /** Marks a failure that may be retried; never escapes this class. */
+  private static final class TransientFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TransientFailure(SQLException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Builds a {@link SqlRetry}. */
+  public static final class Builder {
+    private final String name;
+    private int maxAttempts = 4;
+    private Duration initialBackoff = Duration.ofMillis(100);
+    private Duration maxBackoff = Duration.ofSeconds(2);
+    private CircuitBreaker circuitBreaker;
+
+    private Builder(String name) {
+      this.name = Checks.notBlank(name, "name");
+    }
+
+    /** Attempts in total, including the first (default 4). */
+    public Builder maxAttempts(int n) {
+      this.maxAttempts = Checks.positive(n, "maxAttempts");
+      return this;
+    }
+
+    public Builder initialBackoff(Duration d) {
+      this.initialBackoff = Checks.positive(d, "initialBackoff");
+      return this;
+    }
+
+    public Builder maxBackoff(Duration d) {
+      this.maxBackoff = Checks.positive(d, "maxBackoff");
+      return this;
+    }
+
+    /** A Resilience4j circuit breaker around each attempt, so a dead server is not hammered. */
+    public Builder circuitBreaker(CircuitBreaker breaker) {
+      this.circuitBreaker = breaker;
+      return this;
+    }
+
+    public SqlRetry build() {
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff (" + maxBackoff
+            + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
+      }
+      return new SqlRetry(this);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.backplane.citus;
+
+import dev.backplane.citus.internal.Sql;
+
+/**
+ * A table's schema and name, exactly as stored in the catalog (not SQL syntax): {@code
+ * TableName.of("Order Items")} is the table {@code "Order Items"}, never parsed or split.
+ */
+public record TableName(String schema, String name) {
+  public TableName {
+    Sql.ident(schema, "schema");
+    Sql.ident(name, "table");
+  }
+
+  /** A table in {@code public}. */
+  public static TableName of(String name) {
+    return new TableName("public", name);
+  }
+
+  public static TableName of(String schema, String name) {
+    return new TableName(schema, name);
+  }
+
+  /** The quoted, qualified SQL form, e.g. {@code "public"."Order Items"}. */
+  public String sql() {
+    return Sql.ident(schema, "schema") + "." + Sql.ident(name, "table");
+  }
+
+  @Override
+  public String toString() {
+    return "public".equals(schema) ? name : schema + "." + name;
+  }
+}

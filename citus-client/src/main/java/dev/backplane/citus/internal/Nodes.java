@@ -1,0 +1,100 @@
+package dev.backplane.citus.internal;
+
+import dev.backplane.citus.NodeAddress;
+import dev.backplane.citus.ProjectConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+
+/** Direct admin connections to the nodes of a Citus cluster. Internal. */
+public final class Nodes {
+  private final ProjectConfig admin;
+  private final UnaryOperator<NodeAddress> reachable;
+
+  public Nodes(ProjectConfig admin, UnaryOperator<NodeAddress> reachable) {
+    this.admin = admin;
+    this.reachable = reachable;
+  }
+
+  public ProjectConfig admin() {
+    return admin;
+  }
+
+  /** A connection to {@code database} on the coordinator, as the admin. */
+  public Connection coordinator(String database) throws SQLException {
+    return connect(new NodeAddress(admin.host(), admin.port()), database, false);
+  }
+
+  /** A connection to {@code database} on a node registered at {@code registered}, as the admin. */
+  public Connection node(NodeAddress registered, String database) throws SQLException {
+    return connect(registered, database, true);
+  }
+
+  private Connection connect(NodeAddress address, String database, boolean map) throws SQLException {
+    NodeAddress a = map ? reachable.apply(address) : address;
+    Properties p = new Properties();
+    p.setProperty("user", admin.user());
+    p.setProperty("password", admin.password());
+    p.setProperty("ApplicationName", admin.applicationName());
+    p.setProperty("connectTimeout", Long.toString(Math.max(1, admin.pool().connectionTimeout().toSeconds())));
+    String host = a.host().contains(":") ? "[" + a.host() + "]" : a.host();
+    Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + a.port() + "/"
+        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
+    if (map) {
+      // On a worker, DDL is for that node only: never let Citus propagate it from there.
+      try {
+        Sql.call(c, "SELECT set_config('citus.enable_ddl_propagation', 'off', false)");
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+    }
+    return c;
+  }
+
+  /** The Citus extension version in the connected database, empty when Citus is not there. */
+  public static Optional<String> citusVersion(Connection c) throws SQLException {
+    return Sql.queryOne(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'",
+        rs -> rs.getString(1));
+  }
+
+  /** Whether the Citus library is loaded (so {@code CREATE EXTENSION citus} can work). */
+  public static boolean citusAvailable(Connection c) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM pg_available_extensions WHERE name = 'citus'")
+        && Sql.queryOne(c, "SELECT current_setting('shared_preload_libraries')", rs -> rs.getString(1))
+            .orElse("").matches("(^|.*[ ,])citus($|[ ,].*)");
+  }
+
+  /** Active primary workers registered in the connected database. */
+  public static List<NodeAddress> workers(Connection c) throws SQLException {
+    return Sql.query(c, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0"
+        + " AND noderole = 'primary' AND isactive ORDER BY nodeid",
+        rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
+  }
+
+  /** The coordinator as registered in the connected database, if it is. */
+  public static Optional<NodeAddress> registeredCoordinator(Connection c) throws SQLException {
+    return Sql.queryOne(c, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid = 0"
+        + " AND noderole = 'primary'", rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
+  }
+
+  /** {@code "13.2-1"} or {@code "13.2.2"} to {major, minor}. */
+  public static int[] majorMinor(String version) {
+    String[] parts = version.split("[.-]");
+    try {
+      return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+    } catch (NumberFormatException e) {
+      return new int[] {0, 0};
+    }
+  }
+
+  /** Whether {@code version} is at least {@code major.minor}. */
+  public static boolean atLeast(String version, int major, int minor) {
+    int[] v = majorMinor(version);
+    return v[0] > major || (v[0] == major && v[1] >= minor);
+  }
+}

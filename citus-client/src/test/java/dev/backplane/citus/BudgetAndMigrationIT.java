@@ -1,0 +1,100 @@
+package dev.backplane.citus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.backplane.testkit.BackplaneStack;
+import dev.backplane.testkit.BackplaneTest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The connection budget against the live server, and migration analysis of a real schema. */
+@BackplaneTest
+class BudgetAndMigrationIT {
+
+  @Test
+  void theBudgetReadsTheLiveServer(BackplaneStack stack) throws Exception {
+    ProjectConfig admin = Stacks.admin(stack);
+    try (ProjectPools pools = ProjectPools.builder().add(admin).build()) {
+      int maxConnections;
+      try (Connection c = pools.pool("admin").getConnection(); Statement s = c.createStatement();
+          var rs = s.executeQuery("SHOW max_connections")) {
+        rs.next();
+        maxConnections = Integer.parseInt(rs.getString(1));
+      }
+      ConnectionBudget budget = ConnectionBudget.builder().project("app", 15).replicas(2).build();
+      ConnectionBudget.LiveCheck fits = budget.checkLive(pools.pool("admin"));
+      assertThat(fits.plan().maxConnections()).isEqualTo(maxConnections);
+      assertThat(fits.plan().fits()).isTrue();
+      assertThat(fits.plan().maxReplicas()).isEqualTo(fits.plan().available() / 15);
+      assertThat(fits.connectionsByDatabase()).containsKey("backplane");
+      assertThat(fits.connectionsByDatabase().get("backplane")).isGreaterThanOrEqualTo(1);
+      assertThat(fits.openNow()).isGreaterThanOrEqualTo(fits.connectionsByDatabase().get("backplane"));
+
+      ConnectionBudget.LiveCheck tooMany = budget.toBuilder().replicas(maxConnections).build()
+          .checkLive(pools.pool("admin"));
+      assertThat(tooMany.plan().fits()).isFalse();
+      assertThat(tooMany.plan().describe()).contains("does NOT fit");
+    }
+  }
+
+  @Test
+  void migrationAnalysisSuggestsAPlanAndChangesNothing(BackplaneStack stack) throws Exception {
+    ProjectProvisioner provisioner = Stacks.provisioner(stack);
+    ProjectConfig p = Stacks.project(stack, "shop", "it_shop", "it_shop", "shop-pw");
+    try {
+      provisioner.provision(p);
+      try (Connection c = Stacks.connect(p); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE countries (code text PRIMARY KEY, name text)");
+        s.execute("CREATE TABLE companies (id bigint PRIMARY KEY, country text REFERENCES countries)");
+        s.execute("CREATE TABLE users (company_id bigint REFERENCES companies, id bigint, PRIMARY KEY (company_id, id))");
+        s.execute("CREATE TABLE orders (company_id bigint, id bigint, user_id bigint, total int,"
+            + " PRIMARY KEY (company_id, id), FOREIGN KEY (company_id, user_id) REFERENCES users)");
+        s.execute("INSERT INTO countries VALUES ('de', 'Germany')");
+        s.execute("INSERT INTO companies SELECT g, 'de' FROM generate_series(1, 50) g");
+        s.execute("INSERT INTO users SELECT g % 50 + 1, g FROM generate_series(1, 500) g");
+        // User u belongs to company u % 50 + 1, so each order names its user's company.
+        s.execute("INSERT INTO orders SELECT (g % 500 + 1) % 50 + 1, g, g % 500 + 1, g"
+            + " FROM generate_series(1, 5000) g");
+        s.execute("ANALYZE");
+      }
+      try (CitusAdmin admin = CitusAdmin.open(p)) {
+        MigrationPlan plan = admin.analyzeMigration(1_000);
+        assertThat(plan.tables()).hasSize(4).allSatisfy(t -> assertThat(t.bytes()).isGreaterThan(0));
+        assertThat(plan.tables()).filteredOn(t -> t.name().name().equals("users")).singleElement()
+            .satisfies(t -> assertThat(t.rows()).isEqualTo(500));
+        assertThat(plan.foreignKeys()).hasSize(3);
+        assertThat(plan.distributionKey()).contains("company_id");
+        Map<String, MigrationPlan.Suggestion> byTable = plan.suggestions().stream()
+            .collect(Collectors.toMap(sg -> sg.table().name(), sg -> sg));
+        assertThat(byTable.get("countries").action()).isEqualTo(MigrationPlan.Action.REFERENCE);
+        assertThat(byTable.get("companies").column()).contains("id");
+        assertThat(byTable.get("users").column()).contains("company_id");
+        assertThat(byTable.get("orders").column()).contains("company_id");
+        assertThat(byTable.get("companies").colocateWith()).isEmpty(); // the root anchors the group
+        assertThat(byTable.get("users").colocateWith()).contains(TableName.of("companies"));
+        assertThat(byTable.get("orders").colocateWith()).contains(TableName.of("companies"));
+        assertThat(plan.suggestions()).extracting(sg -> sg.table().name())
+            .containsExactly("countries", "companies", "users", "orders");
+        assertThat(plan.warnings()).isEmpty();
+        assertThat(byTable.get("companies").reason()).contains("tenant root");
+        assertThat(plan.suggestions().get(0).table().name()).isEqualTo("countries");
+        if (stack.postgres().citusAvailable()) {
+          assertThat(admin.distributedTables()).as("analysis changes nothing").isEmpty();
+          // The plan's SQL is runnable as it stands.
+          try (Connection c = Stacks.connect(p); Statement s = c.createStatement()) {
+            for (String sql : plan.sql()) {
+              s.execute(sql);
+            }
+          }
+          assertThat(admin.distributedTables()).hasSize(4);
+          assertThat(admin.analyzeMigration().tables()).as("distributed tables are not analysed again").isEmpty();
+        }
+      }
+    } finally {
+      provisioner.dropProject(p, p.database());
+    }
+  }
+}
