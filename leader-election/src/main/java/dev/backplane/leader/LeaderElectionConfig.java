@@ -1,0 +1,317 @@
+package dev.backplane.leader;
+
+import dev.backplane.core.ConfigException;
+import dev.backplane.core.Problems;
+import dev.backplane.core.Settings;
+import dev.backplane.leader.internal.Identity;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * How one election behaves. Immutable; build it with {@link #builder(String)} or read it from the
+ * environment with {@link #fromEnvironment(String)}.
+ *
+ * <p>The three durations follow Kubernetes' leader election, doubled for cron work:
+ * <ul>
+ *   <li>{@link #leaseTtl()} (default 30 s): how long the lease lives in Redis without a renewal.
+ *       A crashed leader is replaced within about {@code leaseTtl + retryPeriod}.</li>
+ *   <li>{@link #renewDeadline()} (default 20 s): the leader stops acting when this much time has
+ *       passed, on its own monotonic clock, since the start of its last confirmed renewal. The gap
+ *       to {@code leaseTtl} is the margin for clock-rate drift and pauses.</li>
+ *   <li>{@link #retryPeriod()} (default 4 s): how often the leader renews and candidates try.</li>
+ * </ul>
+ *
+ * <p>Environment variables read by {@link #fromEnvironment(String)}:
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><td>{@code ENABLE_CRON}</td><td>{@code false}: never stand for election, only observe (default {@code true})</td></tr>
+ *   <tr><td>{@code LEADER_IDENTITY}</td><td>this replica's name (default hostname + pid + random suffix)</td></tr>
+ *   <tr><td>{@code LEADER_LEASE_TTL_MS}, {@code LEADER_RENEW_DEADLINE_MS}, {@code LEADER_RETRY_PERIOD_MS}</td><td>defaults 30000, 20000, 4000</td></tr>
+ *   <tr><td>{@code LEADER_REPLICA_ACKS}</td><td>replicas that must acknowledge (Redis {@code WAIT}) each acquire and renewal (default 0)</td></tr>
+ *   <tr><td>{@code LEADER_KEY_PREFIX}</td><td>prefix of the Redis keys (default {@code backplane:leader:})</td></tr>
+ * </table>
+ */
+public final class LeaderElectionConfig {
+  public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(4);
+  public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+  public static final String DEFAULT_KEY_PREFIX = "backplane:leader:";
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  private final String name;
+  private final String identity;
+  private final Duration leaseTtl;
+  private final Duration renewDeadline;
+  private final Duration retryPeriod;
+  private final Duration commandTimeout;
+  private final boolean candidate;
+  private final boolean notifyOnClose;
+  private final String keyPrefix;
+  private final int replicaAcks;
+  private final Duration replicaAckTimeout;
+
+  private LeaderElectionConfig(Builder b) {
+    name = b.name;
+    identity = b.identity != null ? b.identity : Identity.generate();
+    leaseTtl = b.leaseTtl;
+    renewDeadline = b.renewDeadline;
+    retryPeriod = b.retryPeriod;
+    commandTimeout = b.commandTimeout != null ? b.commandTimeout : b.retryPeriod;
+    candidate = b.candidate;
+    notifyOnClose = b.notifyOnClose;
+    keyPrefix = b.keyPrefix;
+    replicaAcks = b.replicaAcks;
+    replicaAckTimeout = b.replicaAckTimeout;
+  }
+
+  /** A builder for the election named {@code name} (all replicas running the same jobs use one name). */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The defaults for {@code name}. */
+  public static LeaderElectionConfig defaults(String name) {
+    return builder(name).build();
+  }
+
+  /** Reads the variables listed above from the environment. */
+  public static LeaderElectionConfig fromEnvironment(String name) {
+    return fromSettings(name, Settings.environment());
+  }
+
+  /**
+   * Like {@link #fromEnvironment(String)} but reading {@code s}.
+   *
+   * @throws ConfigException listing every malformed or conflicting setting at once
+   */
+  public static LeaderElectionConfig fromSettings(String name, Settings s) {
+    Problems p = new Problems("LeaderElectionConfig '" + name + "' from " + s.origin() + "s");
+    Builder b = builder(name);
+    b.envNames = true;
+    b.candidate(s.bool("ENABLE_CRON", true, p));
+    s.get("LEADER_IDENTITY").ifPresent(b::identity);
+    b.leaseTtl(Duration.ofMillis(s.integer("LEADER_LEASE_TTL_MS", (int) DEFAULT_LEASE_TTL.toMillis(), p)));
+    b.renewDeadline(Duration.ofMillis(
+        s.integer("LEADER_RENEW_DEADLINE_MS", (int) DEFAULT_RENEW_DEADLINE.toMillis(), p)));
+    b.retryPeriod(Duration.ofMillis(s.integer("LEADER_RETRY_PERIOD_MS", (int) DEFAULT_RETRY_PERIOD.toMillis(), p)));
+    b.replicaAcks(s.integer("LEADER_REPLICA_ACKS", 0, p));
+    s.get("LEADER_KEY_PREFIX").ifPresent(b::keyPrefix);
+    return b.build(p);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Who this replica is, as other replicas see it in {@link LeaderInfo#holder()}. */
+  public String identity() {
+    return identity;
+  }
+
+  public Duration leaseTtl() {
+    return leaseTtl;
+  }
+
+  public Duration renewDeadline() {
+    return renewDeadline;
+  }
+
+  public Duration retryPeriod() {
+    return retryPeriod;
+  }
+
+  /** Longest wait for one Redis call of the election (default: the retry period). */
+  public Duration commandTimeout() {
+    return commandTimeout;
+  }
+
+  /** False when this replica only observes ({@code ENABLE_CRON=false}). */
+  public boolean candidate() {
+    return candidate;
+  }
+
+  /** Whether {@link LeaderElection#close()} tells listeners (with {@link RevokeReason#SHUTDOWN}). */
+  public boolean notifyOnClose() {
+    return notifyOnClose;
+  }
+
+  public String keyPrefix() {
+    return keyPrefix;
+  }
+
+  /** Replicas that must acknowledge an acquire or renewal ({@code WAIT}) before it counts; 0 = none. */
+  public int replicaAcks() {
+    return replicaAcks;
+  }
+
+  public Duration replicaAckTimeout() {
+    return replicaAckTimeout;
+  }
+
+  /** The Redis key of the lease. The hash tag keeps all of an election's keys in one cluster slot. */
+  public String leaseKey() {
+    return keyPrefix + "{" + name + "}";
+  }
+
+  /** The counter the fencing terms come from. */
+  public String termKey() {
+    return leaseKey() + ":term";
+  }
+
+  /** The hash where {@link LeaderScheduler} records the last completed tick of each job. */
+  public String ticksKey() {
+    return leaseKey() + ":ticks";
+  }
+
+  /** The channel a released lease is announced on, so candidates take over at once. */
+  public String releaseChannel() {
+    return leaseKey() + ":released";
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(name);
+    b.identity = identity;
+    b.leaseTtl = leaseTtl;
+    b.renewDeadline = renewDeadline;
+    b.retryPeriod = retryPeriod;
+    b.commandTimeout = commandTimeout;
+    b.candidate = candidate;
+    b.notifyOnClose = notifyOnClose;
+    b.keyPrefix = keyPrefix;
+    b.replicaAcks = replicaAcks;
+    b.replicaAckTimeout = replicaAckTimeout;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "LeaderElectionConfig[" + name + ", identity=" + identity + ", leaseTtl=" + leaseTtl.toMillis()
+        + "ms, renewDeadline=" + renewDeadline.toMillis() + "ms, retryPeriod=" + retryPeriod.toMillis()
+        + "ms, candidate=" + candidate + ", replicaAcks=" + replicaAcks + "]";
+  }
+
+  /** Collects settings; {@link #build()} checks them all at once. */
+  public static final class Builder {
+    private final String name;
+    private String identity;
+    private Duration leaseTtl = DEFAULT_LEASE_TTL;
+    private Duration renewDeadline = DEFAULT_RENEW_DEADLINE;
+    private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
+    private Duration commandTimeout;
+    private boolean candidate = true;
+    private boolean notifyOnClose = true;
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
+    private int replicaAcks;
+    private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+    private boolean envNames;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /** Default: hostname + pid + a random suffix, unique per election object. */
+    public Builder identity(String identity) {
+      this.identity = identity;
+      return this;
+    }
+
+    public Builder leaseTtl(Duration leaseTtl) {
+      this.leaseTtl = leaseTtl;
+      return this;
+    }
+
+    public Builder renewDeadline(Duration renewDeadline) {
+      this.renewDeadline = renewDeadline;
+      return this;
+    }
+
+    public Builder retryPeriod(Duration retryPeriod) {
+      this.retryPeriod = retryPeriod;
+      return this;
+    }
+
+    /** Longest wait for one Redis call (default: the retry period); must be below the renew deadline. */
+    public Builder commandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+      return this;
+    }
+
+    /** {@code false} to observe only (never lead), as {@code ENABLE_CRON=false} does. */
+    public Builder candidate(boolean candidate) {
+      this.candidate = candidate;
+      return this;
+    }
+
+    public Builder notifyOnClose(boolean notifyOnClose) {
+      this.notifyOnClose = notifyOnClose;
+      return this;
+    }
+
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    public Builder replicaAcks(int replicaAcks) {
+      this.replicaAcks = replicaAcks;
+      return this;
+    }
+
+    public Builder replicaAckTimeout(Duration replicaAckTimeout) {
+      this.replicaAckTimeout = replicaAckTimeout;
+      return this;
+    }
+
+    /** @throws ConfigException naming every problem at once */
+    public LeaderElectionConfig build() {
+      return build(new Problems("LeaderElectionConfig '" + name + "'"));
+    }
+
+    private LeaderElectionConfig build(Problems p) {
+      p.check(name != null && NAME.matcher(name).matches(),
+          "name must be 1-100 letters, digits or . _ : - (it is part of Redis keys), was '" + name + "'");
+      p.check(identity == null || (!identity.isBlank() && identity.length() <= 200),
+          field("identity", "LEADER_IDENTITY") + " must be 1-200 characters or left unset for the default "
+              + "(hostname + pid + random suffix), was '" + identity + "'");
+      boolean lease = positive(p, leaseTtl, "leaseTtl", "LEADER_LEASE_TTL_MS");
+      boolean deadline = positive(p, renewDeadline, "renewDeadline", "LEADER_RENEW_DEADLINE_MS");
+      boolean retry = positive(p, retryPeriod, "retryPeriod", "LEADER_RETRY_PERIOD_MS");
+      if (lease && deadline) {
+        p.check(renewDeadline.compareTo(leaseTtl) < 0, field("renewDeadline", "LEADER_RENEW_DEADLINE_MS")
+            + " (" + renewDeadline.toMillis() + " ms) must be shorter than " + field("leaseTtl", "LEADER_LEASE_TTL_MS")
+            + " (" + leaseTtl.toMillis() + " ms): the difference is the leader's safety margin; e.g. 2/3 of the lease");
+      }
+      if (deadline && retry) {
+        p.check(retryPeriod.compareTo(renewDeadline) < 0, field("retryPeriod", "LEADER_RETRY_PERIOD_MS")
+            + " (" + retryPeriod.toMillis() + " ms) must be shorter than " + field("renewDeadline", "LEADER_RENEW_DEADLINE_MS")
+            + " (" + renewDeadline.toMillis() + " ms), so that several renewals fit before the deadline; e.g. 1/5 of it");
+      }
+      if (commandTimeout != null && positive(p, commandTimeout, "commandTimeout", null) && deadline) {
+        p.check(commandTimeout.compareTo(renewDeadline) < 0, "commandTimeout (" + commandTimeout.toMillis()
+            + " ms) must be shorter than renewDeadline (" + renewDeadline.toMillis() + " ms)");
+      }
+      p.check(keyPrefix != null, field("keyPrefix", "LEADER_KEY_PREFIX") + " must not be null; use \"\" for no prefix");
+      p.check(replicaAcks >= 0, field("replicaAcks", "LEADER_REPLICA_ACKS") + " must be >= 0, was " + replicaAcks);
+      if (positive(p, replicaAckTimeout, "replicaAckTimeout", null) && deadline) {
+        p.check(replicaAckTimeout.compareTo(renewDeadline) < 0, "replicaAckTimeout ("
+            + replicaAckTimeout.toMillis() + " ms) must be shorter than renewDeadline (" + renewDeadline.toMillis() + " ms)");
+      }
+      p.throwIfAny();
+      return new LeaderElectionConfig(this);
+    }
+
+    private boolean positive(Problems p, Duration d, String field, String env) {
+      if (d == null) {
+        p.add(field(field, env) + " must not be null");
+        return false;
+      }
+      return p.check(!d.isNegative() && !d.isZero(), field(field, env) + " must be > 0, was " + d.toMillis() + " ms");
+    }
+
+    private String field(String field, String env) {
+      return envNames && env != null ? env : field;
+    }
+  }
+}
