@@ -319,7 +319,7 @@ class BackupRestoreIT {
   }
 
   /** A database on the coordinator without the Citus extension, owned by the harness superuser. */
-  private static ProjectConfig plainDatabase(BackplaneStack stack, String name, String db) throws SQLException {
+  static ProjectConfig plainDatabase(BackplaneStack stack, String name, String db) throws SQLException {
     PostgresInfo pg = stack.postgres();
     dropDatabase(stack, db);
     try (Connection c = connect(admin(stack)); Statement s = c.createStatement()) {
@@ -331,7 +331,7 @@ class BackupRestoreIT {
     return project(stack, name, db, pg.user(), pg.password());
   }
 
-  private static void dropDatabase(BackplaneStack stack, String db) throws SQLException {
+  static void dropDatabase(BackplaneStack stack, String db) throws SQLException {
     try (Connection c = connect(admin(stack)); Statement s = c.createStatement()) {
       if (stack.postgres().citusAvailable()) {
         s.execute("SET citus.enable_create_database_propagation = off");
@@ -340,7 +340,7 @@ class BackupRestoreIT {
     }
   }
 
-  private static Connection connect(ProjectConfig p) throws SQLException {
+  static Connection connect(ProjectConfig p) throws SQLException {
     return DriverManager.getConnection(p.jdbcUrl(), p.user(), p.password());
   }
 

@@ -1,0 +1,83 @@
+package dev.backplane.examples.demo;
+
+import dev.backplane.citus.ProjectConfig;
+import dev.backplane.citus.ProjectProvisioner;
+import dev.backplane.testkit.BackplaneStack;
+import dev.backplane.testkit.PgNode;
+import dev.backplane.testkit.PostgresInfo;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The two demo projects and the admin they are provisioned with. Passwords are random per run
+ * and never printed.
+ */
+public final class Projects {
+  public static final String APP = "app_production";
+  public static final String ANALYTICS = "analytics";
+
+  private final BackplaneStack stack;
+  private final ProjectConfig admin;
+  private final ProjectConfig app;
+  private final ProjectConfig analytics;
+
+  public Projects(BackplaneStack stack) {
+    this.stack = stack;
+    PostgresInfo pg = stack.postgres();
+    PgNode coordinator = pg.coordinator();
+    this.admin = ProjectConfig.builder("admin").host(coordinator.address().host())
+        .port(coordinator.address().port()).database(pg.database()).user(pg.user())
+        .password(pg.password()).maxPoolSize(2).minIdle(0).build();
+    this.app = project(APP, 10);
+    this.analytics = project(ANALYTICS, 5);
+  }
+
+  private ProjectConfig project(String name, int poolSize) {
+    return ProjectConfig.builder(name).host(admin.host()).port(admin.port()).database(name)
+        .user(name).password(randomPassword()).maxPoolSize(poolSize).minIdle(0).build();
+  }
+
+  /** The stack's superuser on its default database. */
+  public ProjectConfig admin() {
+    return admin;
+  }
+
+  /** The stack's superuser on {@code database}. */
+  public ProjectConfig adminOn(String database) {
+    return admin.toBuilder().database(database).build();
+  }
+
+  public ProjectConfig app() {
+    return app;
+  }
+
+  public ProjectConfig analytics() {
+    return analytics;
+  }
+
+  /** A provisioner that makes Citus's CREATE DATABASE propagation work on the loopback stack. */
+  public ProjectProvisioner provisioner() {
+    return ProjectProvisioner.builder(admin)
+        .localHostname(stack.postgres().coordinator().internalAddress().host()).build();
+  }
+
+  /** The stack's name for the node listening on {@code port} ("coordinator", "worker-1", ...). */
+  public String nodeName(int port) {
+    PostgresInfo pg = stack.postgres();
+    java.util.List<PgNode> all = new java.util.ArrayList<>();
+    all.add(pg.coordinator());
+    all.addAll(pg.workers());
+    for (PgNode n : all) {
+      if (n.address().port() == port || n.internalAddress().port() == port) {
+        return n.name();
+      }
+    }
+    return "port " + port;
+  }
+
+  private static String randomPassword() {
+    byte[] b = new byte[18];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}
