@@ -26,6 +26,11 @@ public record TableName(String schema, String name) {
     return Sql.ident(schema, "schema") + "." + Sql.ident(name, "table");
   }
 
+  /** {@code schema.name}, unquoted, always with the schema; for messages. */
+  public String qualified() {
+    return schema + "." + name;
+  }
+
   @Override
   public String toString() {
     return "public".equals(schema) ? name : schema + "." + name;

@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
+import dev.backplane.citus.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -22,9 +23,17 @@ public final class CitusMetadata {
   private final List<CitusNode> nodes;
   private final Map<TableName, DistributedTable> tables;
   private final Instant loadedAt;
+  private final Optional<String> fingerprint;
 
   CitusMetadata(Optional<String> citusVersion, Optional<String> unsupportedReason,
       List<CitusNode> nodes, Map<TableName, DistributedTable> tables, Instant loadedAt) {
+    this(citusVersion, unsupportedReason, nodes, tables, loadedAt, Optional.empty());
+  }
+
+  CitusMetadata(Optional<String> citusVersion, Optional<String> unsupportedReason,
+      List<CitusNode> nodes, Map<TableName, DistributedTable> tables, Instant loadedAt,
+      Optional<String> fingerprint) {
+    this.fingerprint = Objects.requireNonNull(fingerprint);
     this.citusVersion = Objects.requireNonNull(citusVersion);
     this.unsupportedReason = Objects.requireNonNull(unsupportedReason);
     this.nodes = List.copyOf(nodes);
@@ -45,6 +54,23 @@ public final class CitusMetadata {
    */
   public static CitusMetadata load(Connection coordinator) throws SQLException {
     return CitusMetadataLoader.load(coordinator);
+  }
+
+  /**
+   * Reads the cheap digest of the routing catalogs that {@link #fingerprint()} holds; when it is
+   * unchanged, a full {@link #load} would give the same routes.
+   */
+  public static String readFingerprint(Connection coordinator) throws SQLException {
+    return CitusMetadataLoader.fingerprint(coordinator);
+  }
+
+  /**
+   * A digest of {@code pg_dist_node}, {@code pg_dist_partition}, {@code pg_dist_shard} and
+   * {@code pg_dist_placement} taken in the same transaction as the snapshot; empty when
+   * unsupported.
+   */
+  public Optional<String> fingerprint() {
+    return fingerprint;
   }
 
   /** The installed Citus extension version ({@code 13.2-1}), empty without Citus. */

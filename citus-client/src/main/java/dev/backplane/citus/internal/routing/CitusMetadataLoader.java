@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
+import dev.backplane.citus.TableName;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -117,7 +118,8 @@ final class CitusMetadataLoader {
         tables.put(name, table(name, oid, kind, rs.getInt(6), col, raw, placements, encoding));
       }
     }
-    return new CitusMetadata(version, Optional.empty(), nodes, tables, now);
+    return new CitusMetadata(version, Optional.empty(), nodes, tables, now,
+        Optional.of(fingerprint(c)));
   }
 
   private static DistributedTable table(TableName name, long oid, TableKind kind, int colocationId,
@@ -188,6 +190,23 @@ final class CitusMetadataLoader {
       }
     }
     return Optional.of(new DistributionColumn(col.name, type.get()));
+  }
+
+  /**
+   * One md5 over every catalog row that decides a route. A shard move replaces a placement row, a
+   * split replaces shard rows, so any change that moves a key changes the digest. Costs one short
+   * query, far less than a full load.
+   */
+  static String fingerprint(Connection c) throws SQLException {
+    return scalar(c, "SELECT md5(concat_ws('|',"
+        + " (SELECT string_agg(concat_ws(':', nodeid, groupid, nodename, nodeport, isactive,"
+        + "   noderole, shouldhaveshards), ',' ORDER BY nodeid) FROM pg_dist_node),"
+        + " (SELECT string_agg(concat_ws(':', logicalrelid::oid, partmethod, repmodel,"
+        + "   colocationid, partkey), ',' ORDER BY logicalrelid::oid) FROM pg_dist_partition),"
+        + " (SELECT string_agg(concat_ws(':', logicalrelid::oid, shardid, shardminvalue,"
+        + "   shardmaxvalue), ',' ORDER BY shardid) FROM pg_dist_shard),"
+        + " (SELECT string_agg(concat_ws(':', shardid, groupid, shardstate), ','"
+        + "   ORDER BY shardid, groupid) FROM pg_dist_placement)))");
   }
 
   private static Optional<String> citusVersion(Connection c) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
+import dev.backplane.citus.TableName;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -55,7 +56,7 @@ public record DistributedTable(
    */
   public Optional<Shard> shardForKey(Object key) {
     if (!routable()) {
-      throw new IllegalStateException("Backplane cannot route table " + name + ": "
+      throw new IllegalStateException("Backplane cannot route table " + name.qualified() + ": "
           + unroutableReason.get());
     }
     if (kind != TableKind.HASH_DISTRIBUTED) {

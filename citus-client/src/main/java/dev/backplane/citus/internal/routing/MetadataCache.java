@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
+import dev.backplane.citus.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.backplane.citus.internal.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.citus.TableName;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.backplane.citus.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.citus.TableName;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;

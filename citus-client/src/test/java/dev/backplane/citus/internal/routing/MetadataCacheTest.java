@@ -3,6 +3,7 @@ package dev.backplane.citus.internal.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.citus.TableName;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
