@@ -22,7 +22,9 @@ public final class KeyPolicy {
   /** S3's own limit on key length, in UTF-8 bytes. */
   public static final int S3_MAX_KEY_BYTES = 1024;
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  // One DRBG per thread, seeded by the OS: the default NativePRNG reads /dev/urandom under a global
+  // lock on every call, which cost more than signing the URL itself.
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(KeyPolicy::newRandom);
   private static final HexFormat HEX = HexFormat.of();
 
   private final int maxKeyBytes;
@@ -174,9 +176,17 @@ public final class KeyPolicy {
     return new UploadRefusedException(reason, message);
   }
 
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
+
   private static String randomId() {
     byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
+    RANDOM.get().nextBytes(b);
     return HEX.formatHex(b);
   }
 
