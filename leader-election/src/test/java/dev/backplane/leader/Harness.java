@@ -7,7 +7,6 @@ import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.RedisInfo;
 import io.lettuce.core.RedisURI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +25,7 @@ final class Harness {
   private Harness() {}
 
   static Map<String, String> redisEnv(RedisInfo redis) {
-    Map<String, String> env = new HashMap<>();
-    env.put("REDIS_SENTINEL_ENABLED", "true");
-    env.put("REDIS_SENTINELS", redis.sentinelList());
-    env.put("REDIS_MASTER_NAME", redis.masterName());
-    redis.password().ifPresent(p -> env.put("REDIS_PASSWORD", p));
-    redis.sentinelPassword().ifPresent(p -> env.put("REDIS_SENTINEL_PASSWORD", p));
+    Map<String, String> env = redis.environment();
     return env;
   }
 

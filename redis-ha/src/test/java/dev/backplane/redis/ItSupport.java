@@ -3,7 +3,6 @@ package dev.backplane.redis;
 import dev.backplane.core.Settings;
 import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
-import java.util.HashMap;
 import java.util.Map;
 
 /** Environment-style settings for the harness's Redis, as a deployment would set them. */
@@ -11,12 +10,7 @@ final class ItSupport {
   private ItSupport() {}
 
   static Map<String, String> env(RedisInfo redis) {
-    Map<String, String> env = new HashMap<>();
-    env.put("REDIS_SENTINEL_ENABLED", "true");
-    env.put("REDIS_SENTINELS", redis.sentinelList());
-    env.put("REDIS_MASTER_NAME", redis.masterName());
-    redis.password().ifPresent(p -> env.put("REDIS_PASSWORD", p));
-    redis.sentinelPassword().ifPresent(p -> env.put("REDIS_SENTINEL_PASSWORD", p));
+    Map<String, String> env = redis.environment();
     return env;
   }
 

@@ -1,7 +1,9 @@
 package dev.backplane.testkit;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,6 +45,22 @@ public record RedisInfo(
   /** {@code host1:port1,host2:port2,...}, the form of {@code REDIS_SENTINELS}. */
   public String sentinelList() {
     return String.join(",", sentinels.stream().map(HostPort::toString).toList());
+  }
+
+  /**
+   * The environment variables that point a Backplane application at this Redis through its
+   * Sentinels, as a deployment would set them: {@code REDIS_SENTINEL_ENABLED}, {@code REDIS_SENTINELS},
+   * {@code REDIS_MASTER_NAME}, and {@code REDIS_PASSWORD}/{@code REDIS_SENTINEL_PASSWORD} when set.
+   * Feed it to {@code RedisHaConfig.fromSettings(Settings.of(...))}.
+   */
+  public Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("REDIS_SENTINEL_ENABLED", "true");
+    env.put("REDIS_SENTINELS", sentinelList());
+    env.put("REDIS_MASTER_NAME", masterName);
+    password.ifPresent(p -> env.put("REDIS_PASSWORD", p));
+    sentinelPassword.ifPresent(p -> env.put("REDIS_SENTINEL_PASSWORD", p));
+    return env;
   }
 
   @Override

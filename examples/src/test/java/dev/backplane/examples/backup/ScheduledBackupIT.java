@@ -33,8 +33,7 @@ class ScheduledBackupIT {
       }
       BackupConfig config = BackupConfig.builder(BackupRestoreIT.minio(stack))
           .project(new BackupProject(source, "bk-sched")).build();
-      Map<String, String> env = Map.of("REDIS_SENTINEL_ENABLED", "true",
-          "REDIS_SENTINELS", stack.redis().sentinelList(), "REDIS_MASTER_NAME", stack.redis().masterName());
+      Map<String, String> env = stack.redis().environment();
       try (RedisHa redis = RedisHa.create(RedisHaConfig.fromSettings(Settings.of(env)));
           LeaderElection election = LeaderElection.create(redis, LeaderElectionConfig.builder("bk-sched-" + System.nanoTime())
               .leaseTtl(Duration.ofSeconds(3)).renewDeadline(Duration.ofSeconds(2)).retryPeriod(Duration.ofMillis(300)).build());
