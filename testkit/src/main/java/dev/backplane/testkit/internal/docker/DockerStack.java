@@ -10,6 +10,7 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.PausedProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +50,7 @@ public final class DockerStack implements BackplaneStack {
   private final ExecutorService pool;
   /** Every container created, in creation order; close() stops them in reverse. */
   private final List<GenericContainer<?>> containers = new CopyOnWriteArrayList<>();
-  private final Set<GenericContainer<?>> paused = ConcurrentHashMap.newKeySet();
+  private final List<Faults.Paused> paused = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final DockerPostgres postgres;
   private final DockerRedis redis;
@@ -181,9 +180,7 @@ public final class DockerStack implements BackplaneStack {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    for (GenericContainer<?> c : paused) {
-      quietly(() -> Containers.dockerUnpause(c)); // a paused container cannot be killed
-    }
+    paused.forEach(p -> quietly(p::close)); // a paused container cannot be killed
     List<GenericContainer<?>> reversed = new ArrayList<>(containers);
     Collections.reverse(reversed);
     for (GenericContainer<?> c : reversed) {
@@ -239,23 +236,13 @@ public final class DockerStack implements BackplaneStack {
           : postgres.container(name).or(() -> redis.container(name))
               .orElseThrow(() -> new IllegalArgumentException("no process '" + process + "'; one of " + pausable()));
       Containers.dockerPause(c);
-      paused.add(c);
       log.info("paused {}", name);
-      AtomicBoolean resumed = new AtomicBoolean();
-      return new Paused() {
-        @Override
-        public String process() {
-          return name;
-        }
-
-        @Override
-        public void close() {
-          if (resumed.compareAndSet(false, true) && paused.remove(c)) {
-            Containers.dockerUnpause(c);
-            log.info("resumed {}", name);
-          }
-        }
-      };
+      Paused handle = new PausedProcess(name, () -> {
+        Containers.dockerUnpause(c);
+        log.info("resumed {}", name);
+      });
+      paused.add(handle);
+      return handle;
     }
 
     @Override

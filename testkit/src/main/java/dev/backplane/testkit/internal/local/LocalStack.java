@@ -10,6 +10,7 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.PausedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,21 +264,7 @@ public final class LocalStack implements BackplaneStack {
           .orElseThrow(() -> new IllegalArgumentException("no process named '" + name
               + "'; pausable: " + pausable()));
       p.signal("STOP", Duration.ZERO);
-      AtomicBoolean resumed = new AtomicBoolean();
-      Paused handle = new Paused() {
-        @Override
-        public String process() {
-          return p.name();
-        }
-
-        @Override
-        public void close() {
-          if (resumed.compareAndSet(false, true)) {
-            p.signal("CONT", Duration.ZERO);
-            paused.remove(this);
-          }
-        }
-      };
+      Paused handle = new PausedProcess(p.name(), () -> p.signal("CONT", Duration.ZERO));
       paused.add(handle);
       return handle;
     }
