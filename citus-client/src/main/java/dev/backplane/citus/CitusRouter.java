@@ -83,7 +83,8 @@ public final class CitusRouter implements AutoCloseable {
     this.ownCoordinator = b.coordinator == null ? ProjectPools.open(b.project) : null;
     this.coordinator = b.coordinator != null ? b.coordinator : ownCoordinator;
     this.fullReloadInterval = b.fullReloadInterval;
-    this.nodes = new NodePools(b.project, b.addressMapping, b.nodeConnectionTimeout(), b.breakerConfig);
+    this.nodes = new NodePools(b.project, b.addressMapping, b.nodeConnectionTimeout(), b.breakerConfig,
+        b.queryMode);
     this.cache = MetadataCache.create(this::loadMetadata, b.refreshInterval, b.staleRefreshMinGap);
     this.ingestThreads = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "backplane-citus-ingest");
@@ -403,6 +404,7 @@ public final class CitusRouter implements AutoCloseable {
     private Duration fullReloadInterval = Duration.ofMinutes(1);
     private Duration staleRefreshMinGap = Duration.ofMillis(200);
     private Duration nodeConnectionTimeout;
+    private RoutedQueryMode queryMode = RoutedQueryMode.SIMPLE;
     private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(10).minimumNumberOfCalls(3).failureRateThreshold(50)
@@ -465,6 +467,16 @@ public final class CitusRouter implements AutoCloseable {
     }
 
     /**
+     * How the per-node pools send statements; {@link RoutedQueryMode#SIMPLE} by default, which
+     * costs a Citus worker least (see the enum). Overrides {@code preferQueryMode} and
+     * {@code prepareThreshold} among the project's JDBC properties on those pools only.
+     */
+    public Builder queryMode(RoutedQueryMode mode) {
+      this.queryMode = mode;
+      return this;
+    }
+
+    /**
      * The circuit breaker of each node. Default: count-based over 10 calls, open at 50 % failures
      * after at least 3 calls, 5 s open, then 1 trial call.
      */
@@ -486,6 +498,7 @@ public final class CitusRouter implements AutoCloseable {
       Problems p = new Problems("CitusRouter '" + project.name() + "'");
       p.check(addressMapping != null, "addressMapping must not be null (identity is the default)");
       p.check(breakerConfig != null, "circuitBreaker must not be null");
+      p.check(queryMode != null, "queryMode must not be null (RoutedQueryMode.SIMPLE is the default)");
       nonNegative(p, "refreshInterval", refreshInterval);
       positive(p, "fullReloadInterval", fullReloadInterval);
       nonNegative(p, "staleRefreshMinGap", staleRefreshMinGap);

@@ -1,11 +1,15 @@
 package dev.backplane.citus;
 
+import dev.backplane.citus.internal.JdbcProperties;
 import dev.backplane.citus.internal.Sql;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Problems;
 import dev.backplane.core.Settings;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +18,12 @@ import java.util.regex.Pattern;
 /**
  * One project: a database on the Citus coordinator, the user that owns it, and its pool settings.
  * Immutable; {@link #toString()} never shows the password.
+ *
+ * <p>pgjdbc connection properties ({@code sslmode}, {@code sslrootcert}, {@code socketTimeout},
+ * {@code options}, ...) come from {@link Builder#jdbcProperty}, {@link Builder#jdbcProperties} or
+ * the query string of {@link Builder#jdbcUrl}; every pool derived from the project (the router's
+ * per-node pools too) uses them. {@code build()} refuses a property pgjdbc does not know or a
+ * value it would refuse, naming the property.
  *
  * <pre>{@code
  * ProjectConfig app = ProjectConfig.builder("app")
@@ -33,6 +43,7 @@ public final class ProjectConfig {
   private final String password;
   private final PoolSettings pool;
   private final String applicationName;
+  private final Map<String, String> jdbcProperties;
 
   private ProjectConfig(Builder b) {
     this.name = b.name;
@@ -43,6 +54,7 @@ public final class ProjectConfig {
     this.password = b.password;
     this.pool = b.pool();
     this.applicationName = b.applicationName != null ? b.applicationName : b.name;
+    this.jdbcProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.jdbcProperties));
   }
 
   /** A builder for project {@code name} (lowercase letters, digits, {@code _} and {@code -}). */
@@ -54,7 +66,9 @@ public final class ProjectConfig {
    * The project {@code name} from settings named by the seeds' convention: {@code PREFIX_DB_HOST},
    * {@code PREFIX_DB_PORT}, {@code PREFIX_DB_NAME}, {@code PREFIX_DB_USER}, {@code PREFIX_DB_PASSWORD}
    * and optionally {@code PREFIX_DB_POOL_MAX}, {@code PREFIX_DB_POOL_MIN_IDLE},
-   * {@code PREFIX_DB_IDLE_TIMEOUT_MS}, {@code PREFIX_DB_CONNECTION_TIMEOUT_MS}, where the prefix is
+   * {@code PREFIX_DB_IDLE_TIMEOUT_MS}, {@code PREFIX_DB_CONNECTION_TIMEOUT_MS},
+   * {@code PREFIX_DB_JDBC_PROPERTIES} (pgjdbc properties as a query string, e.g.
+   * {@code sslmode=verify-full&sslrootcert=/etc/ca.pem}), where the prefix is
    * {@code name} upper-cased ({@code analytics -> ANALYTICS_DB_HOST}) and each unprefixed
    * {@code DB_*} value is the default. With {@code prefixed == false} only {@code DB_*} is read.
    *
@@ -78,11 +92,12 @@ public final class ProjectConfig {
     b.user = r.required("DB_USER", "the project's user, e.g. app_production");
     b.password = r.required("DB_PASSWORD", "the user's password");
     b.maxPoolSize = r.integer("DB_POOL_MAX", PoolSettings.DEFAULT_MAX_POOL_SIZE);
-    b.minIdle = r.integer("DB_POOL_MIN_IDLE", PoolSettings.DEFAULT_MIN_IDLE);
+    b.minIdle = r.integer("DB_POOL_MIN_IDLE", Builder.MIN_IDLE_UNSET);
     b.idleTimeout = Duration.ofMillis(r.integer("DB_IDLE_TIMEOUT_MS",
         (int) PoolSettings.DEFAULT_IDLE_TIMEOUT.toMillis()));
     b.connectionTimeout = Duration.ofMillis(r.integer("DB_CONNECTION_TIMEOUT_MS",
         (int) PoolSettings.DEFAULT_CONNECTION_TIMEOUT.toMillis()));
+    r.optional("DB_JDBC_PROPERTIES").ifPresent(q -> b.jdbcProperties(JdbcProperties.parseQuery(q)));
     List<String> found = b.problems();
     // A missing value was reported above under its setting's name; don't report it twice.
     found.stream().filter(f -> !f.contains(" is required")).forEach(problems::add);
@@ -108,6 +123,10 @@ public final class ProjectConfig {
         return null;
       }
       return v.get();
+    }
+
+    Optional<String> optional(String key) {
+      return s.get(name(key));
     }
 
     int integer(String key, int fallback) {
@@ -149,7 +168,18 @@ public final class ProjectConfig {
     return applicationName;
   }
 
-  /** {@code jdbc:postgresql://host:port/database}. */
+  /**
+   * The pgjdbc connection properties every pool of this project uses, in the order given; never
+   * log them without {@link #toString()}'s masking ({@code sslpassword} is a secret).
+   */
+  public Map<String, String> jdbcProperties() {
+    return jdbcProperties;
+  }
+
+  /**
+   * {@code jdbc:postgresql://host:port/database}, without the {@link #jdbcProperties()}: pools
+   * pass those as data source properties, so a secret among them never ends up in a URL.
+   */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/"
         + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
@@ -169,6 +199,7 @@ public final class ProjectConfig {
     b.password = password;
     b.pool(pool);
     b.applicationName = applicationName;
+    b.jdbcProperties.putAll(jdbcProperties);
     return b;
   }
 
@@ -181,7 +212,7 @@ public final class ProjectConfig {
     return o instanceof ProjectConfig p && name.equals(p.name) && host.equals(p.host)
         && port == p.port && database.equals(p.database) && user.equals(p.user)
         && password.equals(p.password) && pool.equals(p.pool)
-        && applicationName.equals(p.applicationName);
+        && applicationName.equals(p.applicationName) && jdbcProperties.equals(p.jdbcProperties);
   }
 
   @Override
@@ -192,11 +223,15 @@ public final class ProjectConfig {
   @Override
   public String toString() {
     return "ProjectConfig[" + name + ": " + user + "@" + host + ":" + port + "/" + database
-        + ", password=****, " + pool + "]";
+        + ", password=****, " + pool
+        + (jdbcProperties.isEmpty() ? "" : ", jdbcProperties=" + JdbcProperties.printable(jdbcProperties))
+        + "]";
   }
 
   /** Builds a {@link ProjectConfig}; {@link #build()} reports every problem at once. */
   public static final class Builder {
+    /** minIdle not set: {@code min(DEFAULT_MIN_IDLE, maxPoolSize)}, so {@code maxPoolSize(1)} alone builds. */
+    static final int MIN_IDLE_UNSET = Integer.MIN_VALUE;
     private final String name;
     private String host;
     private int port = 5432;
@@ -204,12 +239,13 @@ public final class ProjectConfig {
     private String user;
     private String password;
     private int maxPoolSize = PoolSettings.DEFAULT_MAX_POOL_SIZE;
-    private int minIdle = PoolSettings.DEFAULT_MIN_IDLE;
+    private int minIdle = MIN_IDLE_UNSET;
     private Duration idleTimeout = PoolSettings.DEFAULT_IDLE_TIMEOUT;
     private Duration connectionTimeout = PoolSettings.DEFAULT_CONNECTION_TIMEOUT;
     private Duration validationTimeout = PoolSettings.DEFAULT_VALIDATION_TIMEOUT;
     private Duration maxLifetime = PoolSettings.DEFAULT_MAX_LIFETIME;
     private String applicationName;
+    private final Map<String, String> jdbcProperties = new LinkedHashMap<>();
 
     private Builder(String name) {
       this.name = name;
@@ -240,16 +276,38 @@ public final class ProjectConfig {
       return this;
     }
 
-    /** Host, port and database from a {@code jdbc:postgresql://host:port/db} URL. */
+    /**
+     * Host, port and database from a {@code jdbc:postgresql://host:port/db?prop=value&...} URL;
+     * the query string's properties are added as {@link #jdbcProperty}s (checked by {@link #build()}).
+     */
     public Builder jdbcUrl(String url) {
-      java.util.regex.Matcher m = Pattern.compile("jdbc:postgresql://([^/:]+|\\[[^]]+])(?::(\\d+))?/([^?]+).*")
-          .matcher(url == null ? "" : url);
+      java.util.regex.Matcher m = URL.matcher(url == null ? "" : url);
       if (!m.matches()) {
-        throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database, was '" + url + "'");
+        throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database[?property=value&...], was '"
+            + Sql.printable(url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1****")) + "'");
       }
       this.host = m.group(1).replace("[", "").replace("]", "");
       this.port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
       this.database = java.net.URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
+      this.jdbcProperties.putAll(JdbcProperties.parseQuery(m.group(4)));
+      return this;
+    }
+
+    private static final Pattern URL =
+        Pattern.compile("jdbc:postgresql://([^/:?]+|\\[[^]]+])(?::(\\d+))?/([^?]+)(?:\\?(.*))?");
+
+    /**
+     * A pgjdbc connection property, e.g. {@code jdbcProperty("sslmode", "verify-full")}; the same
+     * name given twice keeps the last value. See pgjdbc's list of connection parameters.
+     */
+    public Builder jdbcProperty(String name, String value) {
+      this.jdbcProperties.put(name, value);
+      return this;
+    }
+
+    /** Adds every entry of {@code properties} as {@link #jdbcProperty}. */
+    public Builder jdbcProperties(Map<String, String> properties) {
+      properties.forEach(this::jdbcProperty);
       return this;
     }
 
@@ -309,8 +367,12 @@ public final class ProjectConfig {
     }
 
     private PoolSettings pool() {
-      return new PoolSettings(maxPoolSize, minIdle, idleTimeout, connectionTimeout,
+      return new PoolSettings(maxPoolSize, effectiveMinIdle(), idleTimeout, connectionTimeout,
           validationTimeout, maxLifetime);
+    }
+
+    private int effectiveMinIdle() {
+      return minIdle == MIN_IDLE_UNSET ? Math.max(0, Math.min(PoolSettings.DEFAULT_MIN_IDLE, maxPoolSize)) : minIdle;
     }
 
     /** Every problem of this builder, in field order. */
@@ -325,8 +387,9 @@ public final class ProjectConfig {
       p.check(password != null && !password.isEmpty(), "password is required for user '"
           + Sql.printable(user) + "'");
       p.check(maxPoolSize >= 1, "maxPoolSize must be >= 1, was " + maxPoolSize);
-      p.check(maxPoolSize < 1 || (minIdle >= 0 && minIdle <= maxPoolSize), "minIdle must be 0..maxPoolSize ("
-          + maxPoolSize + "), was " + minIdle);
+      int min = effectiveMinIdle();
+      p.check(maxPoolSize < 1 || (min >= 0 && min <= maxPoolSize), "minIdle must be 0..maxPoolSize ("
+          + maxPoolSize + "), was " + min);
       positive(p, "idleTimeout", idleTimeout, Duration.ofSeconds(10), "HikariCP's minimum");
       positive(p, "connectionTimeout", connectionTimeout, Duration.ofMillis(250), "HikariCP's minimum");
       positive(p, "validationTimeout", validationTimeout, Duration.ofMillis(250), "HikariCP's minimum");
@@ -335,6 +398,7 @@ public final class ProjectConfig {
         p.check(validationTimeout.compareTo(connectionTimeout) < 0, "validationTimeout ("
             + validationTimeout + ") must be shorter than connectionTimeout (" + connectionTimeout + ")");
       }
+      JdbcProperties.check(jdbcProperties, p);
       try {
         p.throwIfAny();
         return List.of();

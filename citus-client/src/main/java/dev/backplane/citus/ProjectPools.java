@@ -148,6 +148,8 @@ public final class ProjectPools implements AutoCloseable {
     h.addDataSourceProperty("connectTimeout",
         Long.toString(Math.max(1, p.connectionTimeout().toSeconds())));
     h.addDataSourceProperty("tcpKeepAlive", "true");
+    // The project's own pgjdbc properties (sslmode, socketTimeout, ...) win over the defaults above.
+    config.jdbcProperties().forEach(h::addDataSourceProperty);
     return h;
   }
 

@@ -89,4 +89,64 @@ class ProjectConfigTest {
       assertThatThrownBy(() -> pools.pool("nope")).hasMessageContaining("known projects: [app]");
     }
   }
+
+  @Test
+  void theJdbcUrlsQueryStringBecomesJdbcPropertiesThatEveryDerivedPoolUses() {
+    ProjectConfig p = ProjectConfig.builder("app")
+        .jdbcUrl("jdbc:postgresql://coord:6432/app?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem"
+            + "&options=-c%20statement_timeout%3D5000")
+        .user("u").password(SECRET).jdbcProperty("socketTimeout", "30").build();
+    assertThat(p.jdbcProperties()).containsExactly(Map.entry("sslmode", "verify-full"),
+        Map.entry("sslrootcert", "/etc/ca.pem"), Map.entry("options", "-c statement_timeout=5000"),
+        Map.entry("socketTimeout", "30"));
+    assertThat(p.jdbcUrl()).isEqualTo("jdbc:postgresql://coord:6432/app");
+    ProjectConfig worker = p.atNode("worker-1", 5432);
+    assertThat(worker.jdbcProperties()).isEqualTo(p.jdbcProperties());
+    assertThat(ProjectPools.hikariConfig(worker).getDataSourceProperties())
+        .containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", "/etc/ca.pem")
+        .containsEntry("socketTimeout", "30").containsEntry("ApplicationName", "app");
+  }
+
+  @Test
+  void unknownOrMalformedJdbcPropertiesAreRefusedNamingThePropertyButNeverASecret() {
+    assertThatThrownBy(() -> ProjectConfig.builder("app").host("h").database("d").user("u")
+        .password(SECRET).jdbcProperty("sslmdoe", "require").jdbcProperty("sslmode", "sometimes")
+        .jdbcProperty("socketTimeout", "soon").jdbcProperty("tcpKeepAlive", "yes")
+        .jdbcProperty("password", SECRET).jdbcProperty("sslpassword", "x" + SECRET).build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+            .anySatisfy(m -> assertThat(m).contains("'sslmdoe' is not a pgjdbc property"))
+            .anySatisfy(m -> assertThat(m).contains("'sslmode' must be one of").contains("verify-full"))
+            .anySatisfy(m -> assertThat(m).contains("'socketTimeout' must be a whole number, was 'soon'"))
+            .anySatisfy(m -> assertThat(m).contains("'tcpKeepAlive' must be true or false"))
+            .anySatisfy(m -> assertThat(m).contains("'password' is not allowed: set it with password(..)")))
+        .hasMessageNotContaining(SECRET);
+    ProjectConfig withSecret = ProjectConfig.builder("app").host("h").database("d").user("u")
+        .password(SECRET).jdbcProperty("sslpassword", "x" + SECRET).build();
+    assertThat(withSecret.toString()).contains("sslpassword=****").doesNotContain(SECRET);
+  }
+
+  @Test
+  void jdbcPropertiesComeFromTheEnvironmentToo() {
+    try (ProjectPools pools = ProjectPools.fromMap(Map.of("DB_HOST", "coord", "DB_NAME", "app",
+        "DB_USER", "app", "DB_PASSWORD", SECRET, "DB_JDBC_PROPERTIES", "sslmode=require&tcpKeepAlive=false",
+        "DB_POOL_MAX", "1"))) {
+      ProjectConfig p = pools.find("app").orElseThrow();
+      assertThat(p.jdbcProperties()).containsEntry("sslmode", "require").containsEntry("tcpKeepAlive", "false");
+      assertThat(ProjectPools.hikariConfig(p).getDataSourceProperties()).containsEntry("tcpKeepAlive", "false");
+      assertThat(p.pool().minIdle()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPoolOfOneBuildsWithoutNamingMinIdleButAnExplicitMinIdleAboveTheMaximumIsRefused() {
+    ProjectConfig one = ProjectConfig.builder("app").host("h").database("d").user("u").password(SECRET)
+        .maxPoolSize(1).build();
+    assertThat(one.pool().maxPoolSize()).isEqualTo(1);
+    assertThat(one.pool().minIdle()).isEqualTo(1);
+    assertThat(ProjectConfig.builder("app").host("h").database("d").user("u").password(SECRET)
+        .build().pool().minIdle()).isEqualTo(PoolSettings.DEFAULT_MIN_IDLE);
+    assertThatThrownBy(() -> ProjectConfig.builder("app").host("h").database("d").user("u")
+        .password(SECRET).maxPoolSize(1).minIdle(2).build())
+        .hasMessageContaining("minIdle must be 0..maxPoolSize (1), was 2");
+  }
 }

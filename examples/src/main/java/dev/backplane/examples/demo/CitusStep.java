@@ -10,6 +10,7 @@ import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.Route;
 import dev.backplane.citus.TableName;
 import dev.backplane.testkit.BackplaneStack;
+import dev.backplane.testkit.ServerCpu;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /**
  * Step 2: in {@code app_production}, distributed {@code users} and {@code orders} colocated by
@@ -31,7 +33,7 @@ public final class CitusStep implements DemoStep {
   static final TableName COUNTRIES = TableName.of("countries");
   private static final int USER_COUNT = 2_000;
   private static final int ORDERS_PER_USER = 10;
-  private static final int TIMED_READS = 300;
+  private static final int TIMED_READS = 2_000;
   private static final String[] COUNTRY_CODES = {"de", "fr", "it", "es", "nl", "pl"};
 
   private final BackplaneStack stack;
@@ -60,7 +62,7 @@ public final class CitusStep implements DemoStep {
     }
     try (HikariDataSource app = ProjectPools.open(projects.app())) {
       createTables(app, citus);
-      try (CitusRouter router = CitusRouter.builder(projects.app()).build()) {
+      try (CitusRouter router = CitusRouter.builder(projects.app()).coordinator(app).build()) {
         router.unsupportedReason().ifPresent(r -> out.say("router: every query goes through the coordinator: %s", r));
         ingest(router, figures);
         pointReads(router, figures);
@@ -155,14 +157,41 @@ public final class CitusStep implements DemoStep {
 
     // The same single-key read, routed to the shard's node vs. through the coordinator.
     String byKey = "SELECT count(*) FROM orders WHERE user_id = ?";
-    // Warm both paths first (pools fill, plans cache), so the timing compares steady states.
+    // Warm both paths first (every node's pool opened, plans cached), so only steady states are timed.
     timeReads(id -> router.connection(ORDERS, id), byKey);
     timeReads(id -> router.coordinator().getConnection(), byKey);
-    long routed = timeReads(id -> router.connection(ORDERS, id), byKey);
-    long viaCoordinator = timeReads(id -> router.coordinator().getConnection(), byKey);
-    out.say("%d single-key reads: routed %d ms, via the coordinator %d ms", TIMED_READS, routed, viaCoordinator);
-    figures.put(TIMED_READS + " point reads routed vs coordinator", routed + " ms vs " + viaCoordinator
-        + " ms (" + String.format("%.2fx", viaCoordinator / (double) Math.max(1, routed)) + ")");
+    List<DataSource> servers = new ArrayList<>(router.nodePools().values());
+    servers.add(router.coordinator());
+    ServerCpu cpu = serverCpu(servers);
+    double[] routed = measureReads(id -> router.connection(ORDERS, id), byKey, cpu);
+    double[] viaCoordinator = measureReads(id -> router.coordinator().getConnection(), byKey, cpu);
+    String cpuText = cpu == null ? "server CPU not measured (the servers are not processes of this machine)"
+        : String.format("server CPU per read %.0f us routed vs %.0f us via the coordinator (%.2fx)",
+            routed[1], viaCoordinator[1], routed[1] / viaCoordinator[1]);
+    out.say("%d single-key reads, 1 thread: routed %,.0f reads/s, via the coordinator %,.0f reads/s (%.2fx); %s",
+        TIMED_READS, routed[0], viaCoordinator[0], routed[0] / viaCoordinator[0], cpuText);
+    figures.put(TIMED_READS + " point reads routed vs coordinator", String.format(
+        "%.2fx the throughput, %s", routed[0] / viaCoordinator[0], cpu == null ? "server CPU not measured"
+            : String.format("%.2fx the server CPU per read", routed[1] / viaCoordinator[1])));
+  }
+
+  /** The stack's PostgreSQL servers' CPU, or null when they are not processes of this machine. */
+  private static ServerCpu serverCpu(List<DataSource> servers) {
+    try {
+      return ServerCpu.of(servers);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Reads/s and server CPU microseconds per read (NaN without {@code cpu}). */
+  private double[] measureReads(Connect connect, String sql, ServerCpu cpu) throws Exception {
+    double before = cpu == null ? Double.NaN : cpu.seconds();
+    long t0 = System.nanoTime();
+    timeReads(connect, sql);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double used = cpu == null ? Double.NaN : cpu.seconds() - before;
+    return new double[] {TIMED_READS / seconds, used * 1e6 / TIMED_READS};
   }
 
   private interface Connect {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectConfig;
 import dev.backplane.citus.ProjectPools;
+import dev.backplane.citus.RoutedQueryMode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.sql.Connection;
@@ -31,6 +32,7 @@ public final class NodePools implements AutoCloseable {
   private final UnaryOperator<NodeAddress> addressMapping;
   private final Duration connectionTimeout;
   private final CircuitBreakerConfig breakerConfig;
+  private final RoutedQueryMode queryMode;
   private final Map<NodeAddress, HikariDataSource> pools = new ConcurrentHashMap<>();
   private final Map<NodeAddress, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   /** When each open breaker opened (System.nanoTime()). */
@@ -38,11 +40,12 @@ public final class NodePools implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   public NodePools(ProjectConfig project, UnaryOperator<NodeAddress> addressMapping,
-      Duration connectionTimeout, CircuitBreakerConfig breakerConfig) {
+      Duration connectionTimeout, CircuitBreakerConfig breakerConfig, RoutedQueryMode queryMode) {
     this.project = project;
     this.addressMapping = addressMapping;
     this.connectionTimeout = connectionTimeout;
     this.breakerConfig = breakerConfig;
+    this.queryMode = queryMode;
   }
 
   /** The node's breaker, created on first use. */
@@ -136,10 +139,12 @@ public final class NodePools implements AutoCloseable {
     ProjectConfig node = project.toBuilder().host(reach.host()).port(reach.port())
         .connectionTimeout(connectionTimeout)
         .validationTimeout(min(project.pool().validationTimeout(), connectionTimeout.dividedBy(2)))
+        .jdbcProperties(queryMode.jdbcProperties())
         .build();
     HikariConfig h = ProjectPools.hikariConfig(node);
     h.setPoolName("backplane-" + project.name() + "@" + registered);
-    log.info("opening pool for {} on node {} (reached at {})", project.name(), registered, reach);
+    log.info("opening pool for {} on node {} (reached at {}, {} statements)", project.name(),
+        registered, reach, queryMode);
     return new HikariDataSource(h);
   }
 
