@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * <p><b>Thread pools and virtual threads.</b> New threads do not inherit the tenant (it is not an
  * {@code InheritableThreadLocal}: a pool thread created during a request would otherwise keep
  * that tenant for every later task). Carry it into a task explicitly with {@link #wrap(Runnable)},
- * {@link #wrap(Callable)} or {@link #wrap(Supplier)}: the task runs in a scope of the tenant
+ * {@link #wrap(Callable)} or {@link #wrapSupplier(Supplier)}: the task runs in a scope of the tenant
  * current when it was wrapped (or of no tenant) and the pool thread is cleared when it ends, even
  * when it throws. Works the same on virtual threads: a {@code ThreadLocal} lookup, no lock, no
  * {@code synchronized}.
@@ -101,9 +101,11 @@ public final class TenantContext {
 
   /**
    * {@code task} running in a scope of the tenant current now (or of none), e.g. for
-   * {@code CompletableFuture.supplyAsync(TenantContext.wrap(() -> dao.load(id)), executor)}.
+   * {@code CompletableFuture.supplyAsync(TenantContext.wrapSupplier(() -> dao.load(id)), pool)}.
+   * (Not an overload of {@code wrap}: a lambda would fit both {@code Callable} and
+   * {@code Supplier}.)
    */
-  public static <T> Supplier<T> wrap(Supplier<T> task) {
+  public static <T> Supplier<T> wrapSupplier(Supplier<T> task) {
     Objects.requireNonNull(task, "task");
     Object tenant = current().orElse(null);
     return () -> {

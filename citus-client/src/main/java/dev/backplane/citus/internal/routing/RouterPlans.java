@@ -55,7 +55,7 @@ public final class RouterPlans {
       throw new IllegalArgumentException("refusing to EXPLAIN several statements at once");
     }
     // The option list keeps a statement opening with a parenthesis from being read as options.
-    String explain = "EXPLAIN (COSTS OFF) " + sql;
+    String explain = "EXPLAIN (COSTS OFF) " + StatementText.withoutFinalSemicolon(sql);
     if (binder != null) {
       return explain(c, explain, binder);
     }

@@ -40,26 +40,59 @@ public final class StatementText {
 
   /** Whether anything but whitespace and comments follows a {@code ;} outside literals. */
   public static boolean hasSeveralStatements(String sql) {
+    int semicolon = firstSemicolon(sql);
+    return semicolon >= 0 && !isBlank(sql, semicolon + 1);
+  }
+
+  /**
+   * {@code sql} without a final {@code ;} and the comments after it, so that a prefix (EXPLAIN)
+   * makes one statement of it.
+   *
+   * @throws IllegalArgumentException when it holds several statements
+   */
+  public static String withoutFinalSemicolon(String sql) {
+    int semicolon = firstSemicolon(sql);
+    if (semicolon < 0) {
+      return sql;
+    }
+    if (!isBlank(sql, semicolon + 1)) {
+      throw new IllegalArgumentException("several statements");
+    }
+    return sql.substring(0, semicolon);
+  }
+
+  /** Whether there is nothing but whitespace and comments from {@code from} on. */
+  private static boolean isBlank(String sql, int from) {
+    int i = from;
+    while (i < sql.length()) {
+      int skipped = skipComment(sql, i);
+      if (skipped > i) {
+        i = skipped;
+      } else if (Character.isWhitespace(sql.charAt(i))) {
+        i++;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code sql} holds nothing but whitespace and comments. */
+  public static boolean isBlank(String sql) {
+    return isBlank(sql, 0);
+  }
+
+  /** The index of the first {@code ;} outside literals, quoted names and comments, or -1. */
+  private static int firstSemicolon(String sql) {
     int n = sql.length();
-    boolean ended = false;
     int i = 0;
     while (i < n) {
       char c = sql.charAt(i);
       int skipped = skipComment(sql, i);
       if (skipped > i) {
         i = skipped;
-        continue;
-      }
-      if (Character.isWhitespace(c)) {
-        i++;
-        continue;
-      }
-      if (ended) {
-        return true;
-      }
-      if (c == ';') {
-        ended = true;
-        i++;
+      } else if (c == ';') {
+        return i;
       } else if (c == '\'') {
         boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
             && (i < 2 || !identifierChar(sql.charAt(i - 2)));
@@ -72,7 +105,7 @@ public final class StatementText {
         i++;
       }
     }
-    return false;
+    return -1;
   }
 
   /** The index after a comment starting at {@code i}, or {@code i} when none starts there. */

@@ -53,7 +53,7 @@ public final class StrictTenantCheck {
           + " (an EXPLAIN of several would run all but the first): send them one by one");
     }
     String keyword = StatementText.firstKeyword(sql);
-    if (UNCHECKED.contains(keyword) || (keyword.isEmpty() && isBlank(sql))) {
+    if (UNCHECKED.contains(keyword) || (keyword.isEmpty() && StatementText.isBlank(sql))) {
       return;
     }
     if (!EXPLAINABLE.contains(keyword)) {
@@ -87,9 +87,5 @@ public final class StrictTenantCheck {
   @Override
   public String toString() {
     return who + ", tenant " + tenantKey;
-  }
-
-  private static boolean isBlank(String sql) {
-    return sql.replaceAll("(?s)/\\*.*?\\*/|--[^\\n\\r]*", "").isBlank();
   }
 }
