@@ -72,16 +72,16 @@ public final class StrictTenantCheck {
     List<String> plan = RouterPlans.explainStatement(connection, sql, binder);
     Optional<String> problem = RouterPlans.tenantProblem(plan, index, tenantKey);
     if (problem.isPresent()) {
-      throw new CitusException(who + ", tenant " + tenantKey + ": statement does not stay in the"
-          + " tenant's shard, " + problem.get() + ": " + sql
+      throw new CitusException(who + ", tenant " + tenantKey + ": statement leaves the tenant's"
+          + " shard, not run: " + sql + "\n  why: " + problem.get()
           + "\n  plan: " + String.join("\n        ", plan));
     }
   }
 
   /** A refusal of {@code sql}, for statements that cannot be checked at all. */
   public CitusException refuse(String sql, String why) {
-    return new CitusException(who + ", tenant " + tenantKey + ": statement refused, " + why
-        + ": " + sql);
+    return new CitusException(who + ", tenant " + tenantKey + ": statement refused, not run: "
+        + sql + "\n  why: " + why);
   }
 
   @Override
