@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
@@ -290,7 +291,10 @@ class TenantDataSourceIT {
       assertThat(ports).hasSize(6).containsOnly(nodeOf(tenantA).port());
 
       // Another tenant on the same node, in another shard: refused, naming the statement.
-      assertThatThrownBy(() -> dao.orderIds(tenantC)).isInstanceOf(CitusException.class)
+      CitusException refused = assertThrows(CitusException.class,
+          () -> dao.orderIds(tenantC));
+      System.out.println("TenantDataSourceIT: strict mode refused: " + refused.getMessage());
+      assertThat(refused)
           .hasMessageContaining("SELECT id FROM td_orders WHERE company_id = ? ORDER BY id")
           .hasMessageContaining("shard " + shardC + " of public.td_orders")
           .hasMessageContaining("tenant " + tenantA + " is in shard " + shardA)

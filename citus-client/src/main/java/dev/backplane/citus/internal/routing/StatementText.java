@@ -19,18 +19,7 @@ public final class StatementText {
    */
   public static String firstKeyword(String sql) {
     int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      int skipped = skipComment(sql, i);
-      if (skipped > i) {
-        i = skipped;
-      } else if (Character.isWhitespace(c) || c == '(') {
-        i++;
-      } else {
-        break;
-      }
-    }
+    int i = skipBlank(sql, 0, true);
     int start = i;
     while (i < n && Character.isLetter(sql.charAt(i))) {
       i++;
@@ -63,18 +52,24 @@ public final class StatementText {
 
   /** Whether there is nothing but whitespace and comments from {@code from} on. */
   private static boolean isBlank(String sql, int from) {
+    return skipBlank(sql, from, false) == sql.length();
+  }
+
+  /** The index of the first character from {@code from} on that is not whitespace, comment (or parenthesis). */
+  private static int skipBlank(String sql, int from, boolean parentheses) {
     int i = from;
     while (i < sql.length()) {
       int skipped = skipComment(sql, i);
+      char c = sql.charAt(i);
       if (skipped > i) {
         i = skipped;
-      } else if (Character.isWhitespace(sql.charAt(i))) {
+      } else if (Character.isWhitespace(c) || (parentheses && c == '(')) {
         i++;
       } else {
-        return false;
+        return i;
       }
     }
-    return true;
+    return i;
   }
 
   /** Whether {@code sql} holds nothing but whitespace and comments. */
