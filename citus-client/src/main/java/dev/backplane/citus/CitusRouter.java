@@ -353,7 +353,31 @@ public final class CitusRouter implements AutoCloseable {
     return "CitusRouter[" + project.name() + ", " + cache.peek().map(Object::toString).orElse("not loaded") + "]";
   }
 
+  /**
+   * A {@link DataSource} for unchanged data-access code: each connection goes to the node holding
+   * the shard of the {@linkplain TenantContext current tenant} in {@code anchor} (and so in every
+   * table colocated with it), or to the coordinator when no tenant is set. Strict mode
+   * ({@link TenantDataSource#strict}) checks every statement at the shard level.
+   *
+   * <pre>{@code
+   * DataSource ds = router.tenantDataSource(TableName.of("companies"));
+   * try (TenantContext.Scope s = TenantContext.open(42L)) {
+   *   new OrderDao(ds).findOpenOrders(42L);             // on the node of company 42's shard
+   * }
+   * }</pre>
+   *
+   * @param anchor the table whose distribution column the tenant key is a value of
+   */
+  public TenantDataSource tenantDataSource(TableName anchor) {
+    return new TenantDataSource(this, anchor, false);
+  }
+
   // ---- internals shared with TenantScope -----------------------------------------------------
+
+  /** The metadata snapshot routing uses now, empty before the first load (for TenantDataSource). */
+  Optional<CitusMetadata> loadedMetadata() {
+    return cache.peek();
+  }
 
   /** After an error on a routed connection: count lost connections, and look again at the map. */
   void failed(Route route, SQLException e) {
