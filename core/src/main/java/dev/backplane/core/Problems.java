@@ -34,6 +34,11 @@ public final class Problems {
     problems.add(problem);
   }
 
+  /** How many problems have been recorded. */
+  public int size() {
+    return problems.size();
+  }
+
   /** True when no problem has been recorded. */
   public boolean isEmpty() {
     return problems.isEmpty();

@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  *       not have the key, and a paused old leader must have passed its deadline first.</li>
  *   <li>A released lease is announced on a channel, so candidates try at once instead of at their
  *       next retry; a crashed leader's lease is retried when its TTL says it ends.</li>
+ *   <li>A leader that loses its lease ({@link RevokeReason#EXPIRED}, e.g. waking from a pause
+ *       longer than its renew deadline, or {@link RevokeReason#LOST}) releases it and does not
+ *       stand again for one {@code retryPeriod}: the others, woken by the release, go first.</li>
+ *   <li>Every call on the election's connection, {@link LeaderScheduler}'s tick records included,
+ *       is timed out at {@link LeaderElectionConfig#commandTimeout()}, not at redis-ha's.</li>
  * </ul>
  *
  * <p>Thread-safe. {@code start()} once; {@code close()} is idempotent and releases the lease.
@@ -217,6 +222,9 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     }
     try {
       connection = redis.connectMaster();
+      // One timeout for every call on this connection, the scheduler's tick records included:
+      // the election's, not redis-ha's (Lettuce times commands out at the connection's timeout).
+      connection.setTimeout(config.commandTimeout());
       loop = executor("backplane-leader-" + config.name());
       watchdog = executor("backplane-leader-" + config.name() + "-watchdog");
       redis.addFailoverListener(failoverListener, watchdog);
@@ -355,6 +363,30 @@ public final class LeaderElection implements Leadership, AutoCloseable {
   }
 
   /**
+   * Test hook: blocks both of the election's threads (elector and watchdog) until {@code d} from
+   * now, as a SIGSTOP or a long stop-the-world pause of the whole process would: nothing renews,
+   * nothing revokes, and when it ends both find the renew deadline long past.
+   */
+  void pauseProcess(Duration d) {
+    long until = System.nanoTime() + d.toNanos();
+    Runnable sleep = () -> {
+      try {
+        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
+          TimeUnit.NANOSECONDS.sleep(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try {
+      watchdog.execute(sleep);
+      loop.execute(sleep);
+    } catch (RejectedExecutionException e) {
+      // closed
+    }
+  }
+
+  /**
    * Test hook: blocks the elector's thread for {@code d}, as a stop-the-world pause of the renewal
    * would. The watchdog still revokes at the renew deadline.
    */
@@ -477,8 +509,11 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     if (!acquired) {
       observed = value.map(v -> new LeaderInfo(v.identity(), v.since(), v.term(), false));
       if (value.isPresent() && value.get().identity().equals(config.identity())) {
-        releaseQuietly(raw); // our own lease from a term that already ended here
-        return 0;
+        // Our own lease from a term that already ended here (e.g. after a pause): give it back,
+        // and let the others, woken by the release, stand first.
+        holdFor(retryNanos);
+        releaseQuietly(raw);
+        return retryNanos;
       }
       long pttl = r.size() > 2 ? ((Number) r.get(2)).longValue() : -1;
       return pttl > 0 ? Math.min(retryNanos, TimeUnit.MILLISECONDS.toNanos(pttl + 2)) : retryNanos;
@@ -588,11 +623,18 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     }
   }
 
-  /** Ends term {@code l} (once); then gives the key back if it is still ours. */
+  /**
+   * Ends term {@code l} (once); then gives the key back if it is still ours. A leader that lost its
+   * lease (its deadline passed, e.g. after a pause, or the key is gone) does not stand again for
+   * one retry period, so that the other candidates, woken by the release, take over first.
+   */
   private boolean revoke(Lead l, RevokeReason reason) {
     synchronized (lock) {
       if (lead != l) {
         return false;
+      }
+      if (reason == RevokeReason.EXPIRED || reason == RevokeReason.LOST) {
+        holdFor(retryNanos);
       }
       lead = null;
       cancelExpiry();

@@ -122,7 +122,11 @@ public final class LeaderElectionConfig {
     return retryPeriod;
   }
 
-  /** Longest wait for one Redis call of the election (default: the retry period). */
+  /**
+   * Longest wait for one Redis call of the election (default: the retry period). It is the one
+   * timeout of the election's connection: acquire, renew, release, and {@link LeaderScheduler}'s
+   * tick records, whatever redis-ha's {@code commandTimeout} says.
+   */
   public Duration commandTimeout() {
     return commandTimeout;
   }

@@ -65,17 +65,22 @@ public final class MinioConfig {
     return fromSettings(Settings.environment());
   }
 
-  /** Like {@link #fromEnvironment()}, from any {@link Settings}. */
+  /**
+   * Like {@link #fromEnvironment()}, from any {@link Settings}. Each variable may instead be given
+   * as {@code <NAME>_FILE}, the path of a file holding the value
+   * ({@code MINIO_SECRET_KEY_FILE=/run/secrets/minio_secret_key}), as {@link Settings} describes.
+   */
   public static MinioConfig fromSettings(Settings settings) {
+    Problems p = new Problems("MinioConfig from " + settings.origin() + "s");
     Builder b = builder();
     b.origin = settings.origin();
-    b.endpoint = settings.get("MINIO_ENDPOINT").orElse(null);
-    b.publicEndpoint = settings.get("MINIO_PUBLIC_ENDPOINT").orElse(null);
-    b.accessKey = settings.get("MINIO_ACCESS_KEY").orElse(null);
-    b.secretKey = settings.get("MINIO_SECRET_KEY").orElse(null);
-    b.region = settings.get("MINIO_REGION").orElse(null);
-    b.bucket = settings.get("MINIO_BUCKET").orElse(null);
-    return b.build(new Problems("MinioConfig from " + settings.origin() + "s"));
+    b.endpoint = b.read(settings, "MINIO_ENDPOINT", p);
+    b.publicEndpoint = b.read(settings, "MINIO_PUBLIC_ENDPOINT", p);
+    b.accessKey = b.read(settings, "MINIO_ACCESS_KEY", p);
+    b.secretKey = b.read(settings, "MINIO_SECRET_KEY", p);
+    b.region = b.read(settings, "MINIO_REGION", p);
+    b.bucket = b.read(settings, "MINIO_BUCKET", p);
+    return b.build(p);
   }
 
   /** A builder holding this configuration's values. */
@@ -151,6 +156,8 @@ public final class MinioConfig {
     private Duration retryWait = DEFAULT_RETRY_WAIT;
     /** Set when read from settings, so that messages name the variables. */
     private String origin;
+    /** Variables whose value could not be read (already reported, so not "required" again). */
+    private final java.util.Set<String> unreadable = new java.util.HashSet<>();
 
     private Builder() {}
 
@@ -216,16 +223,16 @@ public final class MinioConfig {
 
     private MinioConfig build(Problems p) {
       URI ep = null;
-      if (p.check(endpoint != null && !endpoint.isBlank(), required("endpoint", "MINIO_ENDPOINT", "e.g. http://minio:9000"))) {
-        ep = parseEndpoint(origin == null ? "endpoint" : "MINIO_ENDPOINT", endpoint, p);
+      if (p.check(endpoint != null && !endpoint.isBlank() || unreadable.contains("MINIO_ENDPOINT"), required("endpoint", "MINIO_ENDPOINT", "e.g. http://minio:9000"))) {
+        ep = endpoint == null ? null : parseEndpoint(origin == null ? "endpoint" : "MINIO_ENDPOINT", endpoint, p);
       }
       URI pub = publicEndpoint == null ? ep : parseEndpoint(origin == null ? "publicEndpoint" : "MINIO_PUBLIC_ENDPOINT", publicEndpoint, p);
-      p.check(accessKey != null && !accessKey.isBlank(), required("accessKey", "MINIO_ACCESS_KEY", "the access key id"));
-      p.check(secretKey != null && !secretKey.isEmpty(), required("secretKey", "MINIO_SECRET_KEY", "the secret key"));
-      p.check(region != null && !region.isBlank(), required("region", "MINIO_REGION",
+      p.check(accessKey != null && !accessKey.isBlank() || unreadable.contains("MINIO_ACCESS_KEY"), required("accessKey", "MINIO_ACCESS_KEY", "the access key id"));
+      p.check(secretKey != null && !secretKey.isEmpty() || unreadable.contains("MINIO_SECRET_KEY"), required("secretKey", "MINIO_SECRET_KEY", "the secret key"));
+      p.check(region != null && !region.isBlank() || unreadable.contains("MINIO_REGION"), required("region", "MINIO_REGION",
           "e.g. us-east-1; presigning without it makes a network call"));
-      if (p.check(bucket != null, required("bucket", "MINIO_BUCKET", "e.g. uploads"))) {
-        p.check(BUCKET.matcher(bucket).matches() && !bucket.contains(".."),
+      if (p.check(bucket != null || unreadable.contains("MINIO_BUCKET"), required("bucket", "MINIO_BUCKET", "e.g. uploads"))) {
+        p.check(bucket == null || BUCKET.matcher(bucket).matches() && !bucket.contains(".."),
             "bucket '" + bucket + "' is not a valid S3 bucket name: use 3-63 lowercase letters,"
                 + " digits, '.' or '-', starting and ending with a letter or digit");
       }
@@ -234,6 +241,15 @@ public final class MinioConfig {
           "retryWait must be 1 ms .. 1 min, was " + retryWait);
       p.throwIfAny();
       return new MinioConfig(this, Objects.requireNonNull(ep), Objects.requireNonNull(pub));
+    }
+
+    private String read(Settings settings, String variable, Problems p) {
+      int before = p.size();
+      String value = settings.get(variable, p).orElse(null);
+      if (p.size() > before) {
+        unreadable.add(variable);
+      }
+      return value;
     }
 
     private String required(String field, String variable, String hint) {
@@ -253,8 +269,9 @@ public final class MinioConfig {
       } catch (URISyntaxException e) {
         // reported below
       }
-      p.add(field + " must be an http(s) URL with a host and no path, e.g. http://minio:9000, was '"
-          + value + "'");
+      // user:password@ in the URL would be a credential: never echo it
+      p.add(field + " must be an http(s) URL with a host, no path and no user:password@, e.g."
+          + " http://minio:9000, was '" + value.replaceAll("(?<=//)[^/?#]*@", "***@") + "'");
       return null;
     }
   }

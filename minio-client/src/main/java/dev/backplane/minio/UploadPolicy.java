@@ -26,6 +26,12 @@ public final class UploadPolicy {
   /** S3's largest multipart object: 10,000 parts of 5 GiB, capped at 5 TiB. */
   public static final long S3_MAX_OBJECT_BYTES = 5L * 1024 * 1024 * 1024 * 1024;
 
+  /** S3's canned ACLs, as {@code x-amz-acl} takes them. */
+  static final List<String> CANNED_ACLS = List.of("private", "public-read", "public-read-write",
+      "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control");
+  static final String CANNED_ACLS_TEXT = "private, public-read, public-read-write, authenticated-read,"
+      + " aws-exec-read, bucket-owner-read, bucket-owner-full-control";
+
   private static final Pattern TYPE = Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/([a-z0-9][a-z0-9!#$&^_.+-]*|\\*)");
 
   private final long minBytes;
@@ -35,6 +41,9 @@ public final class UploadPolicy {
   private final Duration maxExpiry;
   private final boolean requireDeclaredSize;
   private final KeyPolicy keyPolicy;
+  private final String cannedAcl;
+  private final String contentDisposition;
+  private final boolean oneShotPuts;
 
   private UploadPolicy(Builder b) {
     this.minBytes = b.minBytes;
@@ -44,6 +53,9 @@ public final class UploadPolicy {
     this.maxExpiry = b.maxExpiry;
     this.requireDeclaredSize = b.requireDeclaredSize;
     this.keyPolicy = b.keyPolicy;
+    this.cannedAcl = b.cannedAcl;
+    this.contentDisposition = b.contentDisposition;
+    this.oneShotPuts = b.oneShotPuts;
   }
 
   /** A builder; {@code maxBytes} and at least one content type are required. */
@@ -61,6 +73,9 @@ public final class UploadPolicy {
     b.maxExpiry = maxExpiry;
     b.requireDeclaredSize = requireDeclaredSize;
     b.keyPolicy = keyPolicy;
+    b.cannedAcl = cannedAcl;
+    b.contentDisposition = contentDisposition;
+    b.oneShotPuts = oneShotPuts;
     return b;
   }
 
@@ -101,6 +116,34 @@ public final class UploadPolicy {
   /** How keys are made and checked. */
   public KeyPolicy keyPolicy() {
     return keyPolicy;
+  }
+
+  /**
+   * The canned ACL a presigned PUT signs as {@code x-amz-acl} (default {@code private}), so that
+   * a client cannot make its object public by adding {@code x-amz-acl: public-read}: any other
+   * value breaks the signature. Null when no ACL is signed (for servers that refuse ACL headers,
+   * e.g. AWS buckets with ACLs disabled; then a lenient server stores an unsigned one).
+   */
+  public String cannedAcl() {
+    return cannedAcl;
+  }
+
+  /**
+   * The {@code Content-Disposition} a presigned PUT signs and the object is stored with (e.g.
+   * {@code attachment}), or null when none is signed.
+   */
+  public String contentDisposition() {
+    return contentDisposition;
+  }
+
+  /**
+   * Whether a presigned PUT signs {@code If-None-Match: *} (default true), so that a server that
+   * implements conditional writes refuses a second PUT to the same key (a replay, with HTTP 412).
+   * A server that does not implement them ignores the header: use
+   * {@link Uploads#confirmAndMove} to take the confirmed object where no URL can write.
+   */
+  public boolean oneShotPuts() {
+    return oneShotPuts;
   }
 
   /**
@@ -163,7 +206,9 @@ public final class UploadPolicy {
   public String toString() {
     return "UploadPolicy[bytes=" + minBytes + ".." + maxBytes + ", types=" + allowedContentTypes
         + ", defaultExpiry=" + defaultExpiry + ", maxExpiry=" + maxExpiry
-        + ", requireDeclaredSize=" + requireDeclaredSize + "]";
+        + ", requireDeclaredSize=" + requireDeclaredSize + ", cannedAcl=" + cannedAcl
+        + (contentDisposition == null ? "" : ", contentDisposition=" + contentDisposition)
+        + ", oneShotPuts=" + oneShotPuts + "]";
   }
 
   /** Builds an {@link UploadPolicy}; {@link #build()} reports every problem at once. */
@@ -175,6 +220,9 @@ public final class UploadPolicy {
     private Duration maxExpiry = Duration.ofHours(1);
     private boolean requireDeclaredSize = true;
     private KeyPolicy keyPolicy = KeyPolicy.defaults();
+    private String cannedAcl = "private";
+    private String contentDisposition;
+    private boolean oneShotPuts = true;
 
     private Builder() {}
 
@@ -220,6 +268,32 @@ public final class UploadPolicy {
       return this;
     }
 
+    /**
+     * The canned ACL presigned PUTs sign ({@code x-amz-acl}); default {@code private}; null to sign
+     * none. One of {@code private}, {@code public-read}, {@code public-read-write},
+     * {@code authenticated-read}, {@code aws-exec-read}, {@code bucket-owner-read},
+     * {@code bucket-owner-full-control}.
+     */
+    public Builder cannedAcl(String cannedAcl) {
+      this.cannedAcl = cannedAcl;
+      return this;
+    }
+
+    /**
+     * The {@code Content-Disposition} presigned PUTs sign, e.g. {@code attachment}; default none.
+     * Printable ASCII only.
+     */
+    public Builder contentDisposition(String contentDisposition) {
+      this.contentDisposition = contentDisposition;
+      return this;
+    }
+
+    /** Whether presigned PUTs sign {@code If-None-Match: *} (one-shot URLs); default true. */
+    public Builder oneShotPuts(boolean oneShotPuts) {
+      this.oneShotPuts = oneShotPuts;
+      return this;
+    }
+
     /** How keys are made and checked; default {@link KeyPolicy#defaults()}. */
     public Builder keyPolicy(KeyPolicy keyPolicy) {
       this.keyPolicy = keyPolicy;
@@ -246,6 +320,12 @@ public final class UploadPolicy {
               && defaultExpiry.getNano() == 0 && (!maxOk || defaultExpiry.compareTo(maxExpiry) <= 0),
           "defaultExpiry must be whole seconds, 1 s .. maxExpiry (" + maxExpiry + "), was " + defaultExpiry);
       p.check(keyPolicy != null, "keyPolicy must not be null");
+      p.check(cannedAcl == null || CANNED_ACLS.contains(cannedAcl), "cannedAcl must be one of "
+          + CANNED_ACLS_TEXT + " (or null to sign none), was '" + cannedAcl + "'");
+      p.check(contentDisposition == null || (!contentDisposition.isBlank()
+              && contentDisposition.chars().allMatch(c -> c >= 0x20 && c < 0x7f)),
+          "contentDisposition must be printable ASCII, e.g. attachment, was '"
+              + (contentDisposition == null ? null : contentDisposition.replaceAll("[^\\x20-\\x7e]", "?")) + "'");
       p.throwIfAny();
       return new UploadPolicy(this);
     }

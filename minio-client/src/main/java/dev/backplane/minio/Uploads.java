@@ -9,6 +9,7 @@ import dev.backplane.minio.internal.FileNames;
 import dev.backplane.minio.internal.Sdk;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
+import io.minio.Directive;
 import io.minio.GetPresignedObjectUrlArgs;
 import io.minio.PostPolicy;
 import io.minio.RemoveObjectArgs;
@@ -109,9 +110,17 @@ public final class Uploads implements AutoCloseable {
   // ---------------------------------------------------------------- presigned PUT
 
   /**
-   * A presigned PUT for a new key {@code <prefix>/<id>/<file name>}. Content-Type is signed; the
-   * declared size, when there is one, is signed as Content-Length, so the server refuses any other
-   * type or size.
+   * A presigned PUT for a new key {@code <prefix>/<id>/<file name>}. Signed, so that the client
+   * must send exactly these values (any other breaks the signature, on every S3 server):
+   * Content-Type; the declared size, when there is one, as Content-Length; the policy's
+   * {@linkplain UploadPolicy#cannedAcl() ACL} as {@code x-amz-acl} (default {@code private});
+   * its {@linkplain UploadPolicy#contentDisposition() Content-Disposition} when it sets one; and
+   * {@code If-None-Match: *} when {@linkplain UploadPolicy#oneShotPuts() one-shot}. The client
+   * must send every header of {@link PresignedRequest#headers()}.
+   *
+   * <p>What a server does with a body whose length differs from the signed Content-Length (e.g.
+   * sent chunked) depends on the server; {@link #confirm} is what guarantees the size, and
+   * {@link #confirmAndMove} also takes the object where the URL cannot overwrite it.
    *
    * @throws UploadRefusedException when the policy does not allow the request
    */
@@ -127,9 +136,20 @@ public final class Uploads implements AutoCloseable {
     }
     Duration expiry = policy.checkExpiry(request.expiry());
     String key = keys.newKey(request.prefix(), request.fileName());
-    Map<String, String> headers = size == null
-        ? Map.of("Content-Type", contentType)
-        : Map.of("Content-Type", contentType, "Content-Length", Long.toString(size));
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", contentType);
+    if (size != null) {
+      headers.put("Content-Length", Long.toString(size));
+    }
+    if (policy.cannedAcl() != null) {
+      headers.put("x-amz-acl", policy.cannedAcl());
+    }
+    if (policy.contentDisposition() != null) {
+      headers.put("Content-Disposition", policy.contentDisposition());
+    }
+    if (policy.oneShotPuts()) {
+      headers.put("If-None-Match", "*");
+    }
     Instant expiresAt = Instant.now().plus(expiry);
     URI url = presign(Method.PUT, key, expiry, headers, null);
     if (log.isDebugEnabled()) {
@@ -255,14 +275,32 @@ public final class Uploads implements AutoCloseable {
    * {@link #confirm confirms} the object under {@code pendingKey}, then moves it to {@code finalKey}
    * (server-side copy, then delete). Objects up to 5 GiB (S3's single-copy limit).
    *
+   * <p>The safe way to accept a presigned upload: no URL was ever signed for {@code finalKey}, so
+   * a replay of the upload URL (before it expires, on a server that ignores {@code If-None-Match})
+   * cannot change the accepted object; and the copy replaces the metadata, so the final object
+   * has the confirmed Content-Type, the policy's Content-Disposition and ACL, and nothing a client
+   * added unsigned ({@code x-amz-meta-*}, {@code Cache-Control}). {@code finalKey} is chosen by the
+   * application, e.g. under another prefix than the upload's.
+   *
    * @return the confirmed object under its final key
    */
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
     keys.checkKey(finalKey);
     ConfirmedUpload pending = confirm(pendingKey, expectedSize, expectedContentType);
+    // REPLACE: the final object gets the confirmed type and the policy's disposition and ACL, and
+    // nothing else a client may have slipped in unsigned (x-amz-meta-*, Cache-Control, ...).
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", pending.contentType());
+    if (policy.contentDisposition() != null) {
+      headers.put("Content-Disposition", policy.contentDisposition());
+    }
+    if (policy.cannedAcl() != null) {
+      headers.put("x-amz-acl", policy.cannedAcl());
+    }
     sdk.call("copyObject " + bucket + "/" + pendingKey + " -> " + finalKey, () -> sdk.ops().copyObject(
         CopyObjectArgs.builder().bucket(bucket).object(finalKey)
-            .source(CopySource.builder().bucket(bucket).object(pendingKey).build()).build()));
+            .source(CopySource.builder().bucket(bucket).object(pendingKey).build())
+            .metadataDirective(Directive.REPLACE).headers(headers).build()));
     sdk.call("removeObject " + bucket + "/" + pendingKey, () -> sdk.ops().removeObject(
         RemoveObjectArgs.builder().bucket(bucket).object(pendingKey).build()));
     log.debug("moved bucket={} key={} -> {}", bucket, pendingKey, finalKey);

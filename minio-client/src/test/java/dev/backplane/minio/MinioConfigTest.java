@@ -6,11 +6,41 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Settings;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MinioConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void theSecretKeyComesFromAFile() throws Exception {
+    Path key = Files.writeString(dir.resolve("minio_secret_key"), "s3cr3t-value\n");
+    MinioConfig c = MinioConfig.fromSettings(Settings.of(Map.of(
+        "MINIO_ENDPOINT", "http://minio.internal:9000", "MINIO_ACCESS_KEY", "app",
+        "MINIO_SECRET_KEY_FILE", key.toString(), "MINIO_REGION", "eu-west-1", "MINIO_BUCKET", "uploads")));
+    assertThat(c.secretKey()).isEqualTo("s3cr3t-value");
+    assertThat(c.toString()).doesNotContain("s3cr3t-value");
+  }
+
+  @Test
+  void aBadSecretKeyFileIsOneProblemAmongTheOthers() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "");
+    assertThatThrownBy(() -> MinioConfig.fromSettings(Settings.of(Map.of(
+        "MINIO_ENDPOINT", "http://app:s3cr3t-value@minio:9000", "MINIO_ACCESS_KEY", "app",
+        "MINIO_SECRET_KEY_FILE", empty.toString(), "MINIO_REGION", "eu-west-1"))))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).hasSize(3) // the endpoint, the empty file, the bucket
+              .anySatisfy(p -> assertThat(p).contains("MINIO_SECRET_KEY_FILE names " + empty + ", which is empty"))
+              .anySatisfy(p -> assertThat(p).contains("MINIO_BUCKET is required"))
+              .anySatisfy(p -> assertThat(p).contains("was 'http://***@minio:9000'"))
+              .noneSatisfy(p -> assertThat(p).contains("MINIO_SECRET_KEY is required"));
+          assertThat(e.getMessage()).doesNotContain("s3cr3t-value");
+        });
+  }
 
   @Test
   void readsTheEnvironmentVariables() {

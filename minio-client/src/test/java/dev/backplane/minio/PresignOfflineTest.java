@@ -24,9 +24,19 @@ class PresignOfflineTest {
     String query = URLDecoder.decode(put.url().getRawQuery(), StandardCharsets.UTF_8);
     assertThat(put.url().getHost()).isEqualTo("files.invalid");
     assertThat(put.url().getPath()).isEqualTo("/uploads/" + put.key());
-    assertThat(query).contains("X-Amz-SignedHeaders=content-length;content-type;host").contains("X-Amz-Expires=90");
-    assertThat(put.headers()).isEqualTo(Map.of("Content-Type", "image/png", "Content-Length", "10"));
+    assertThat(query).contains("X-Amz-SignedHeaders=content-length;content-type;host;if-none-match;x-amz-acl")
+        .contains("X-Amz-Expires=90");
+    assertThat(put.headers()).isEqualTo(Map.of("Content-Type", "image/png", "Content-Length", "10",
+        "x-amz-acl", "private", "If-None-Match", "*"));
     assertThat(put.expiresAt()).isBetween(before.plusSeconds(90), Instant.now().plusSeconds(90));
+  }
+
+  @Test
+  void withoutAclNorOneShotOnlyTypeAndLengthAreSigned() {
+    Uploads plain = uploads.withPolicy(uploads.policy().toBuilder().cannedAcl(null).oneShotPuts(false).build());
+    PresignedRequest put = plain.presignPut(UploadRequest.of("t/1", "a.png", "image/png").withSize(10));
+    assertThat(put.url().getRawQuery()).contains("X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost&");
+    assertThat(put.headers()).isEqualTo(Map.of("Content-Type", "image/png", "Content-Length", "10"));
   }
 
   @Test

@@ -22,6 +22,19 @@ class UploadPolicyTest {
   }
 
   @Test
+  void aclAndDispositionAreChecked() {
+    assertThat(policy.cannedAcl()).isEqualTo("private");
+    assertThat(policy.oneShotPuts()).isTrue();
+    assertThat(policy.contentDisposition()).isNull();
+    assertThatThrownBy(() -> policy.toBuilder().cannedAcl("public").contentDisposition("inline\r\nX: 1").build())
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+            .anySatisfy(p -> assertThat(p).contains("cannedAcl must be one of private, public-read"))
+            .anySatisfy(p -> assertThat(p).contains("contentDisposition must be printable ASCII")
+                .contains("'inline??X: 1'")));
+    assertThat(policy.toBuilder().cannedAcl(null).build().cannedAcl()).isNull();
+  }
+
+  @Test
   void expiryIsOneSecondToTheMaximum() {
     assertThat(policy.checkExpiry(null)).isEqualTo(Duration.ofMinutes(15));
     assertThat(policy.checkExpiry(Duration.ofSeconds(1))).isEqualTo(Duration.ofSeconds(1));

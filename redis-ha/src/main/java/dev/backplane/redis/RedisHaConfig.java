@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code REDIS_ADDRESS_MAP}</td><td>{@code reported=reachable,...}, e.g. {@code 172.17.0.3:6379=127.0.0.1:16379}</td></tr>
  * </table>
  *
+ * <p>Each variable may instead be given as {@code <NAME>_FILE}, the path of a file holding the
+ * value ({@code REDIS_PASSWORD_FILE=/run/secrets/redis_password}, also
+ * {@code REDIS_SENTINEL_PASSWORD_FILE}), as {@link Settings} describes.
+ *
  * <p>Passwords never appear in {@link #toString()} nor in any error message.
  */
 public final class RedisHaConfig {
@@ -156,9 +160,9 @@ public final class RedisHaConfig {
             + "REDIS_SENTINEL_ENABLED=true to use the Sentinels, or remove them for a standalone server");
       }
     }
-    s.get("REDIS_USERNAME").ifPresent(b::username);
-    s.get("REDIS_PASSWORD").ifPresent(b::password);
-    s.get("REDIS_SENTINEL_PASSWORD").ifPresent(b::sentinelPassword);
+    s.get("REDIS_USERNAME", p).ifPresent(b::username);
+    s.get("REDIS_PASSWORD", p).ifPresent(b::password);
+    s.get("REDIS_SENTINEL_PASSWORD", p).ifPresent(b::sentinelPassword);
     b.database(s.integer("REDIS_DB", 0, p));
     b.tls(s.bool("REDIS_TLS", false, p));
     b.connectTimeout(Duration.ofMillis(s.integer("REDIS_CONNECT_TIMEOUT_MS",

@@ -9,12 +9,43 @@ import dev.backplane.redis.internal.TransientErrors;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RedisHaConfigTest {
+  @TempDir Path dir;
+
+  @Test
+  void passwordsComeFromFiles() throws Exception {
+    Path data = Files.writeString(dir.resolve("redis_password"), "data-secret\n");
+    Path sentinel = Files.writeString(dir.resolve("sentinel_password"), "sentinel-secret\n");
+    RedisHaConfig c = RedisHaConfig.fromSettings(Settings.of(Map.of(
+        "REDIS_SENTINEL_ENABLED", "true", "REDIS_SENTINELS", "s1:26379", "REDIS_MASTER_NAME", "mymaster",
+        "REDIS_PASSWORD_FILE", data.toString(), "REDIS_SENTINEL_PASSWORD_FILE", sentinel.toString())));
+    assertThat(c.password()).contains("data-secret");
+    assertThat(c.sentinelPassword()).contains("sentinel-secret");
+    assertThat(c.toString()).doesNotContain("data-secret").doesNotContain("sentinel-secret");
+  }
+
+  @Test
+  void badPasswordFilesAreReportedWithTheOtherProblemsAndWithoutTheContent() throws Exception {
+    Path data = Files.writeString(dir.resolve("redis_password"), "data-secret\n");
+    assertThatThrownBy(() -> RedisHaConfig.fromSettings(Settings.of(Map.of(
+        "REDIS_PORT", "x", "REDIS_PASSWORD", "data-secret", "REDIS_PASSWORD_FILE", data.toString(),
+        "REDIS_SENTINEL_PASSWORD_FILE", dir.resolve("missing").toString()))))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).hasSize(4); // REDIS_HOST, REDIS_PORT and the two files
+          assertThat(e.getMessage())
+              .contains("REDIS_PASSWORD and REDIS_PASSWORD_FILE are both set; keep only one").contains(data.toString())
+              .contains("REDIS_SENTINEL_PASSWORD_FILE names " + dir.resolve("missing") + ", which does not exist")
+              .doesNotContain("data-secret");
+        });
+  }
 
   @Test
   void readsSentinelModeFromTheSeedsVariables() {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Presigned PUT URLs per second: Backplane's {@code presignPut} (policy checks, key generation,
- * signed Content-Type and Content-Length) against the bare MinIO SDK call signing the same headers
+ * signed Content-Type, Content-Length, x-amz-acl and If-None-Match) against the bare MinIO SDK call signing the same headers
  * for a fixed key. Both sign for a public endpoint with an explicit region, so no network is used
  * (the endpoints do not exist).
  */
@@ -49,7 +49,8 @@ public class PresignBenchmark {
     request = UploadRequest.of("tenants/42/users/7", "holiday photo.png", "image/png").withSize(123_456);
     bareArgs = GetPresignedObjectUrlArgs.builder().method(Method.PUT).bucket(BUCKET)
         .object("tenants/42/users/7/0123456789abcdef0123456789abcdef/holiday_photo.png")
-        .expiry(900).extraHeaders(Map.of("Content-Type", "image/png", "Content-Length", "123456")).build();
+        .expiry(900).extraHeaders(Map.of("Content-Type", "image/png", "Content-Length", "123456",
+            "x-amz-acl", "private", "If-None-Match", "*")).build();
   }
 
   @TearDown(Level.Trial)

@@ -38,7 +38,10 @@ public final class LettuceSetup {
   public static ClientOptions clientOptions(RedisHaConfig c) {
     return ClientOptions.builder()
         .socketOptions(socketOptions(c, nativeTransport(), ExtendedKeepAliveSupport.isSupported()))
-        .timeoutOptions(TimeoutOptions.enabled(c.commandTimeout()))
+        // Every command is timed out at its connection's timeout: commandTimeout (carried by every
+        // URI below) unless a connection's owner sets its own with setTimeout, as the leader
+        // election does, so that one connection has one timeout for sync and async calls alike.
+        .timeoutOptions(TimeoutOptions.enabled())
         .autoReconnect(true)
         // Queue commands while reconnecting; the command timeout bounds how long they wait.
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
