@@ -13,10 +13,8 @@ import dev.backplane.citus.internal.routing.TableKind;
 import dev.backplane.core.Problems;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 
@@ -548,63 +545,24 @@ public final class CitusRouter implements AutoCloseable {
   }
 
   /** Connections routed by key, for code that wants a {@link DataSource}. */
-  private static final class RoutedDataSource implements DataSource {
-    private final CitusRouter router;
+  private static final class RoutedDataSource extends RouterDataSource {
     private final TableName table;
     private final Object key;
 
     RoutedDataSource(CitusRouter router, TableName table, Object key) {
-      this.router = router;
+      super(router);
       this.table = table;
       this.key = key;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
-      return router.connection(table, key);
+      return router().connection(table, key);
     }
 
     @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-      throw new SQLFeatureNotSupportedException("the router connects as the project's user");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-      // not used
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-      // not used: see Builder#nodeConnectionTimeout
-    }
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      if (iface.isInstance(this)) {
-        return iface.cast(this);
-      }
-      throw new SQLException("not a wrapper for " + iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return iface.isInstance(this);
+    public String toString() {
+      return "RoutedDataSource[" + router().project().name() + ", " + table.qualified() + " = " + key + "]";
     }
   }
 }

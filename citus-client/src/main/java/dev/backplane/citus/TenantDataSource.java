@@ -4,15 +4,12 @@ import dev.backplane.citus.internal.routing.CitusMetadata;
 import dev.backplane.citus.internal.routing.RouterPlans;
 import dev.backplane.citus.internal.routing.StrictConnections;
 import dev.backplane.citus.internal.routing.StrictTenantCheck;
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -57,14 +54,15 @@ import javax.sql.DataSource;
  *
  * <p>Connections are closed by the caller, as with any pool. Thread-safe; immutable.
  */
-public final class TenantDataSource implements DataSource {
+public final class TenantDataSource extends RouterDataSource {
   private final CitusRouter router;
   private final TableName anchor;
   private final boolean strict;
   private final AtomicReference<RouterPlans.ShardIndex> shardIndex = new AtomicReference<>();
 
   TenantDataSource(CitusRouter router, TableName anchor, boolean strict) {
-    this.router = Objects.requireNonNull(router, "router");
+    super(Objects.requireNonNull(router, "router"));
+    this.router = router;
     this.anchor = Objects.requireNonNull(anchor, "anchor");
     this.strict = strict;
   }
@@ -124,58 +122,6 @@ public final class TenantDataSource implements DataSource {
     }
     return StrictConnections.wrap(c, new StrictTenantCheck("strict " + this, tenant.get(),
         this::shardIndex));
-  }
-
-  /** Refused: connections are the project's user's, as configured in its {@link ProjectConfig}. */
-  @Override
-  public Connection getConnection(String user, String password) throws SQLException {
-    throw new SQLFeatureNotSupportedException("a TenantDataSource connects as the user of project "
-        + router.project().name() + "; for another user, build a CitusRouter over a ProjectConfig"
-        + " of that user");
-  }
-
-  /** Always null: the router's pools log through SLF4J. */
-  @Override
-  public PrintWriter getLogWriter() {
-    return null;
-  }
-
-  /** Ignored: the router's pools log through SLF4J. */
-  @Override
-  public void setLogWriter(PrintWriter out) {
-    // not used
-  }
-
-  /** Ignored: see {@link CitusRouter.Builder#nodeConnectionTimeout} and the project's pool settings. */
-  @Override
-  public void setLoginTimeout(int seconds) {
-    // not used
-  }
-
-  /** 0: timeouts come from the project's pool settings. */
-  @Override
-  public int getLoginTimeout() {
-    return 0;
-  }
-
-  @Override
-  public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-    throw new SQLFeatureNotSupportedException("the router's pools log through SLF4J");
-  }
-
-  /** This object for {@code DataSource} or {@code TenantDataSource}; the pools are not handed out. */
-  @Override
-  public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface != null && iface.isInstance(this)) {
-      return iface.cast(this);
-    }
-    throw new SQLException("a TenantDataSource wraps no " + (iface == null ? null : iface.getName())
-        + "; it unwraps only to DataSource or TenantDataSource");
-  }
-
-  @Override
-  public boolean isWrapperFor(Class<?> iface) {
-    return iface != null && iface.isInstance(this);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.backplane.citus.IngestResult;
 import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectConfig;
 import dev.backplane.citus.ProjectPools;
+import dev.backplane.citus.Route;
 import dev.backplane.citus.RoutedQueryMode;
 import dev.backplane.citus.TableName;
 import dev.backplane.testkit.Backend;
@@ -54,7 +55,7 @@ public final class RoutingBenchmarkMain {
   static final int WARMUP = Integer.getInteger("bench.warmupSeconds", 3);
   static final int SECONDS = Integer.getInteger("bench.seconds", 8);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
-  static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "reads,tx,update,ingest").split(","));
+  static final Set<String> PARTS = Set.of(System.getProperty("bench.parts", "overhead,reads,tx,update,ingest").split(","));
 
   /** Gets the connection an operation on a key uses. */
   interface Source {
@@ -109,6 +110,9 @@ public final class RoutingBenchmarkMain {
           nodes.add(ds);
         }
         cpu = ServerCpu.of(nodes);
+        if (PARTS.contains("overhead")) {
+          overheadBenchmark(routers.get(RoutedQueryMode.SIMPLE), project);
+        }
         if (PARTS.contains("reads")) {
           HikariDataSource[] rawDefault = rawPoolsByKey(project, raw, false);
           HikariDataSource[] rawSimple = rawPoolsByKey(project, raw, true);
@@ -135,6 +139,59 @@ public final class RoutingBenchmarkMain {
 
   static ProjectConfig simple(ProjectConfig p) {
     return p.toBuilder().jdbcProperty("preferQueryMode", "simple").build();
+  }
+
+  // ---- the router's own client-side cost -----------------------------------------------------
+
+  /**
+   * What the router adds in the client, without any SQL: {@code route()} alone, and borrowing
+   * plus returning a routed connection against doing so on a plain HikariCP pool of the same
+   * node. One thread, best of 3 rounds; compare with the microseconds a read takes.
+   */
+  static void overheadBenchmark(CitusRouter router, ProjectConfig project) throws SQLException {
+    Route sample = router.route(KV, 2L);
+    NodeAddress node = sample.node().orElseThrow(() -> new IllegalStateException("key 2 is not routed: " + sample));
+    List<Long> sameNodeKeys = new ArrayList<>();
+    for (long k = 1; sameNodeKeys.size() < 1000; k++) {
+      if (router.route(KV, k).node().equals(sample.node())) {
+        sameNodeKeys.add(k);
+      }
+    }
+    double route = Double.MAX_VALUE;
+    double routed = Double.MAX_VALUE;
+    double raw = Double.MAX_VALUE;
+    try (HikariDataSource plain = ProjectPools.open(simple(project.atNode(node.host(), node.port())))) {
+      long sink = 0;
+      for (int round = 0; round < 3; round++) {
+        int n = 2_000_000;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          sink += router.route(KV, 1L + i % KEYS).shardId().orElse(0);
+        }
+        route = Math.min(route, (System.nanoTime() - t0) / (double) n);
+        n = 300_000;
+        t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          try (Connection c = router.connection(KV, sameNodeKeys.get(i % sameNodeKeys.size()))) {
+            sink += c.hashCode();
+          }
+        }
+        routed = Math.min(routed, (System.nanoTime() - t0) / (double) n);
+        t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+          try (Connection c = plain.getConnection()) {
+            sink += c.hashCode();
+          }
+        }
+        raw = Math.min(raw, (System.nanoTime() - t0) / (double) n);
+      }
+      System.out.printf("client-side cost, 1 thread, best of 3 (checksum %d):%n", sink & 1);
+    }
+    System.out.printf("  route(table, key) alone                                   %8.0f ns%n", route);
+    System.out.printf("  router.connection(table, key) + close                     %8.0f ns%n", routed);
+    System.out.printf("  plain HikariCP getConnection() + close, same node         %8.0f ns%n", raw);
+    System.out.printf("OVERHEAD routed connection - plain pool connection = %.2f us per operation%n",
+        (routed - raw) / 1000);
   }
 
   // ---- point reads ---------------------------------------------------------------------------
