@@ -66,7 +66,7 @@ class ShardMoveUnderLoadIT {
   }
 
   @Test
-  void movingShardsUnderLoadCausesNoErrorNoWrongAnswerAndTheRouterFollows() throws Exception {
+  void movingShardsUnderLoadCausesNoErrorNoWrongAnswerAndTheRouterFollows(BackplaneStack stack) throws Exception {
     AtomicLong reads = new AtomicLong();
     AtomicLong writes = new AtomicLong();
     AtomicLong errors = new AtomicLong();
@@ -74,7 +74,7 @@ class ShardMoveUnderLoadIT {
     Map<String, Long> servedBy = new ConcurrentHashMap<>();
     List<Throwable> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
-    try (CitusRouter router = CitusRouter.builder(project).refreshInterval(REFRESH).build()) {
+    try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).refreshInterval(REFRESH).build()) {
       List<Thread> load = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         long seqBase = t * 1_000_000_000L;
