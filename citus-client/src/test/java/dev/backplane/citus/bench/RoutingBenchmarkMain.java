@@ -30,7 +30,8 @@ import org.postgresql.PGConnection;
  * Routed point reads and shard-grouped ingest against their baselines, on a Citus stack of its
  * own (coordinator + 2 workers on loopback), every figure measured in this one run with the same
  * keys, rows, warm-up and duration. Run with
- * {@code mvn -o -q -pl citus-client test-compile exec:exec} (see docs/performance.md).
+ * {@code ./mvnw -q -pl citus-client -am install -DskipTests} once (exec:exec runs in one module
+ * only), then {@code ./mvnw -q -pl citus-client test-compile exec:exec} (see docs/performance.md).
  */
 public final class RoutingBenchmarkMain {
   static final int KEYS = 100_000;
