@@ -34,6 +34,20 @@ final class OsUser {
     return Optional.of(PG_USER);
   }
 
+  /** Checks that {@code user} may execute {@code binary}: every directory above it must let them in. */
+  static void checkCanRun(Path binary, String user) {
+    try {
+      List<String> probe = new java.util.ArrayList<>(ManagedProcess.asUser(user));
+      probe.addAll(List.of("test", "-x", binary.toString()));
+      ManagedProcess.run(probe);
+    } catch (StackException e) {
+      throw new StackException("the '" + user + "' OS user, which runs PostgreSQL when the JVM is root,"
+          + " cannot execute " + binary + " (a directory above it is closed to other users); move it,"
+          + " or, for the binaries from Maven Central, set BACKPLANE_CACHE_DIR to a directory that"
+          + " user can reach, such as /var/cache/backplane");
+    }
+  }
+
   /** Gives {@code path} to {@code user}, and checks the user can reach it. */
   static void handOver(Path path, String user) {
     ManagedProcess.run(List.of("chown", "-R", user + ":", path.toString()));
