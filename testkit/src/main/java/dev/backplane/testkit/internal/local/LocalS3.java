@@ -63,7 +63,8 @@ final class LocalS3 implements AutoCloseable {
         last = e;
         p.kill();
         String log = ManagedProcess.tail(p.log(), 30);
-        if (!log.contains("in use") && !log.contains("BindException")) {
+        // The free port was taken between choosing and binding it: choose another.
+        if (!log.contains("in use") && !log.contains("BindException") && !log.contains("Failed to bind")) {
           throw e;
         }
       }
