@@ -79,7 +79,7 @@ class CitusRouterIT {
     exec("INSERT INTO rr_companies SELECT g, 'company ' || g FROM generate_series(1, 200) g");
     exec("INSERT INTO rr_orders SELECT g % 200 + 1, g, g * 3 FROM generate_series(1, 2000) g");
     exec("INSERT INTO rr_countries VALUES ('de', 'Germany'), ('fr', 'France')");
-    router = CitusRouter.builder(project).build();
+    router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(pg)).build();
   }
 
   @AfterAll
@@ -223,7 +223,7 @@ class CitusRouterIT {
     try (TcpProxy proxy = new TcpProxy(worker.address().host(), worker.address().port());
         CitusRouter r = CitusRouter.builder(project)
             // As behind NAT: the client reaches worker 1 only through the forwarder.
-            .addressMapping(a -> a.equals(registered) ? new NodeAddress("127.0.0.1", proxy.port()) : a)
+            .addressMapping(a -> a.equals(registered) ? new NodeAddress("127.0.0.1", proxy.port()) : Stacks.addressMapping(pg).apply(a))
             .nodeConnectionTimeout(Duration.ofMillis(500))
             .circuitBreaker(CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
                 .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1))

@@ -71,7 +71,7 @@ class RoutedStatementsIT {
   void aHeldPreparedStatementStaysRoutedAndRightPastTheFifthExecutionAndAcrossAMove(RoutedQueryMode mode)
       throws SQLException {
     long key = 40 + mode.ordinal();
-    try (CitusRouter router = CitusRouter.builder(project).queryMode(mode).build()) {
+    try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).queryMode(mode).build()) {
       Route before = router.route(KV, key);
       assertThat(before.direct()).as(before.toString()).isTrue();
       try (Connection c = router.connect(before); PreparedStatement ps = c.prepareStatement(
@@ -113,7 +113,7 @@ class RoutedStatementsIT {
         "a ? b ?? c", "E'\\x41'", "-- comment\n/* block */", "ünïcødé ✓ \u2028", "\\", "'",
         "\"", ";", "line1\nline2\r\n\ttab", " ".repeat(3), "");
     TableName odd = TableName.of(HOSTILE_TABLE);
-    try (CitusRouter router = CitusRouter.builder(project).queryMode(RoutedQueryMode.SIMPLE).build()) {
+    try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).queryMode(RoutedQueryMode.SIMPLE).build()) {
       for (String value : hostile) {
         Route route = router.route(odd, value);
         assertThat(route.direct()).as(route.toString()).isTrue();
@@ -147,7 +147,7 @@ class RoutedStatementsIT {
     UUID u = UUID.randomUUID();
     byte[] bytes = {0, 1, 2, (byte) 0xff, '\'', '\\'};
     BigDecimal n = new BigDecimal("-12345678901234567890.000000001");
-    try (CitusRouter router = CitusRouter.builder(project).build();
+    try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).build();
         Connection c = router.connection(KV, key)) {
       try (PreparedStatement ps = c.prepareStatement("UPDATE rs_kv SET n = ?, at = ?, u = ?, b = ?,"
           + " flag = ?, tags = ? WHERE id = ?")) {
@@ -189,7 +189,7 @@ class RoutedStatementsIT {
         .jdbcProperty("options", "-c statement_timeout=4321 -c application_name=ignored")
         .applicationName("rs-props").build();
     List<Integer> ports = new ArrayList<>();
-    try (CitusRouter router = CitusRouter.builder(withOptions).build()) {
+    try (CitusRouter router = CitusRouter.builder(withOptions).addressMapping(Stacks.addressMapping(stack)).build()) {
       for (long key = 1; key <= 40; key++) {
         Route r = router.route(KV, key);
         try (Connection c = router.connect(r); Statement s = c.createStatement();

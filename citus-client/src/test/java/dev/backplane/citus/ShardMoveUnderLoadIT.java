@@ -73,8 +73,8 @@ class ShardMoveUnderLoadIT {
   }
 
   @Test
-  void movingAndSplittingShardsUnderLoadCausesNoErrorNoWrongAnswerNoLostWriteAndTheRouterFollows()
-      throws Exception {
+  void movingAndSplittingShardsUnderLoadCausesNoErrorNoWrongAnswerNoLostWriteAndTheRouterFollows(
+      BackplaneStack stack) throws Exception {
     AtomicLong reads = new AtomicLong();
     AtomicLong writes = new AtomicLong();
     AtomicLong transactions = new AtomicLong();
@@ -87,7 +87,7 @@ class ShardMoveUnderLoadIT {
     List<String> missedUpdates = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Throwable> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
-    try (CitusRouter router = CitusRouter.builder(project).refreshInterval(REFRESH).build()) {
+    try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).refreshInterval(REFRESH).build()) {
       List<Thread> load = new ArrayList<>();
       for (int t = 0; t < THREADS; t++) {
         long seqBase = t * 1_000_000_000L;

@@ -66,7 +66,7 @@ class TenantDataSourceIT {
     exec("INSERT INTO td_companies SELECT g, 'company ' || g FROM generate_series(1, 100) g");
     exec("INSERT INTO td_orders SELECT g % 100 + 1, g, g, 'basic' FROM generate_series(1, 1000) g");
     exec("INSERT INTO td_plans VALUES ('basic', 10), ('pro', 30)");
-    router = CitusRouter.builder(project).build();
+    router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).build();
 
     NodeAddress nodeA = null;
     for (long id = 1; id <= 100; id++) {

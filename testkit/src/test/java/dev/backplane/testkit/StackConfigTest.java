@@ -34,9 +34,38 @@ class StackConfigTest {
   @Test
   void badEnvironmentValuesAreAllReported() {
     assertThatThrownBy(() -> StackConfig.fromSettings(Settings.of(Map.of(
-        "BACKPLANE_STACK", "kubernetes", "BACKPLANE_WORKERS", "two"))))
+        "BACKPLANE_STACK", "kubernetes", "BACKPLANE_WORKERS", "two", "BACKPLANE_BINARIES", "brew"))))
         .hasMessageContaining("BACKPLANE_STACK must be auto, local or docker, was 'kubernetes'")
-        .hasMessageContaining("BACKPLANE_WORKERS must be a whole number, was 'two'");
+        .hasMessageContaining("BACKPLANE_WORKERS must be a whole number, was 'two'")
+        .hasMessageContaining("BACKPLANE_BINARIES must be auto, system or maven, was 'brew'");
+  }
+
+  @Test
+  void binariesComeFromTheSettingOrTheBuilder() {
+    assertThat(StackConfig.fromSettings(Settings.of(Map.of("BACKPLANE_BINARIES", "Maven"))).binaries())
+        .isEqualTo(BinarySource.MAVEN);
+    assertThat(StackConfig.builder().binaries(BinarySource.SYSTEM).build().binaries()).isEqualTo(BinarySource.SYSTEM);
+    assertThat(StackConfig.builder().binaries(BinarySource.SYSTEM).build().toBuilder().build().binaries())
+        .isEqualTo(BinarySource.SYSTEM);
+  }
+
+  @Test
+  void theBuildersDefaultBinariesFollowTheEnvironmentSoOneVariableSwitchesEveryStack() {
+    String before = System.getProperty("backplane.binaries");
+    try {
+      System.setProperty("backplane.binaries", "maven");
+      assertThat(StackConfig.builder().build().binaries()).isEqualTo(BinarySource.MAVEN);
+      assertThat(StackConfig.builder().binaries(BinarySource.AUTO).build().binaries()).isEqualTo(BinarySource.AUTO);
+      System.setProperty("backplane.binaries", "nonsense");
+      assertThatThrownBy(() -> StackConfig.builder().build())
+          .hasMessageContaining("BACKPLANE_BINARIES must be auto, system or maven, was 'nonsense'");
+    } finally {
+      if (before == null) {
+        System.clearProperty("backplane.binaries");
+      } else {
+        System.setProperty("backplane.binaries", before);
+      }
+    }
   }
 
   @Test

@@ -9,9 +9,22 @@ public final class Waits {
   private Waits() {}
 
   /**
+   * What a probe throws when waiting longer cannot help, e.g. the server it waits for has exited:
+   * {@link #until} rethrows it at once instead of polling until its timeout.
+   */
+  public static final class GiveUp extends StackException {
+    private static final long serialVersionUID = 1L;
+
+    public GiveUp(String message) {
+      super(message);
+    }
+  }
+
+  /**
    * Calls {@code probe} every {@code interval} until it returns a non-null, non-false value.
    *
-   * @throws StackException after {@code timeout}, naming {@code what} and the last failure
+   * @throws StackException after {@code timeout}, naming {@code what} and the last failure; at once
+   *     when the probe throws {@link GiveUp}
    */
   public static <T> T until(String what, Duration timeout, Duration interval, Callable<T> probe) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -25,6 +38,8 @@ public final class Waits {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StackException("interrupted while waiting for " + what, e);
+      } catch (GiveUp e) {
+        throw e;
       } catch (Exception e) {
         last = e;
       }

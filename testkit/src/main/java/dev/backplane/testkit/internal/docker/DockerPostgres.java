@@ -129,7 +129,8 @@ final class DockerPostgres {
   PostgresInfo info() {
     return new PostgresInfo(pgNode(coordinator), workers.stream().map(this::pgNode).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
-        config.citus() ? Optional.empty() : Optional.of("Citus disabled in StackConfig (citus=false)"));
+        config.citus() ? Optional.empty() : Optional.of("Citus disabled in StackConfig (citus=false)"),
+        extras.stream().map(this::pgNode).toList());
   }
 
   private PgNode pgNode(Node n) {

@@ -110,10 +110,7 @@ final class DockerRedis {
   }
 
   private void launch(Server s, String file, String conf) {
-    List<String> cmd = new ArrayList<>(List.of("redis-server", "/data/" + file));
-    if (file.startsWith("sentinel")) {
-      cmd.add("--sentinel");
-    }
+    List<String> cmd = DockerSpecs.redisServerCommand("/data/" + file, file.startsWith("sentinel"));
     // The image's entrypoint hands /data to the redis user, so Sentinel can rewrite its file.
     GenericContainer<?> c = new GenericContainer<>(image())
         .withNetworkMode("container:" + pod.getContainerId())

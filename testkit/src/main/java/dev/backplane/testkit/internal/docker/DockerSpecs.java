@@ -121,6 +121,15 @@ final class DockerSpecs {
     return c.toString();
   }
 
+  /** The command of a Redis container: {@code redis-server <conf>}, plus {@code --sentinel} for a Sentinel. */
+  static List<String> redisServerCommand(String confPath, boolean sentinel) {
+    List<String> cmd = new ArrayList<>(List.of("redis-server", confPath));
+    if (sentinel) {
+      cmd.add("--sentinel");
+    }
+    return List.copyOf(cmd);
+  }
+
   /** A Sentinel's config (quorum 2). Each Sentinel gets its own copy: Sentinel rewrites it. */
   static String sentinelConf(int port, String announceHost, String masterName, HostPort master,
       Duration downAfter, Optional<String> redisPassword, Optional<String> sentinelPassword) {

@@ -38,6 +38,7 @@ final class LocalPostgres implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final StackConfig config;
+  private final Binaries.Found binaries;
   private final Path binDir;
   private final Path dir;
   private final Optional<String> runAs;
@@ -80,9 +81,11 @@ final class LocalPostgres implements AutoCloseable {
 
   private LocalPostgres(StackConfig config, Path stackDir) {
     this.config = config;
-    this.binDir = Binaries.postgresBinDir(config);
+    this.binaries = Binaries.postgres(config);
+    this.binDir = binaries.path();
     this.dir = stackDir.resolve("pg");
     this.runAs = OsUser.serverUserForPostgres();
+    runAs.ifPresent(user -> OsUser.checkCanRun(binDir.resolve("postgres"), user));
     this.installation = installation(binDir);
     this.template = config.baseDir().resolve("pg-template-" + templateKey());
     this.passFile = dir.resolve("pgpass");
@@ -125,15 +128,25 @@ final class LocalPostgres implements AutoCloseable {
     if (!config.citus()) {
       return Optional.of("Citus disabled in StackConfig (citus=false)");
     }
+    if (binaries.fromMaven()) {
+      return Optional.of("PostgreSQL " + installation.version() + " from Maven Central (" + binaries.origin()
+          + ") has no Citus; install PostgreSQL with Citus on this machine (it comes first unless"
+          + " BACKPLANE_BINARIES=maven), point BACKPLANE_PG_BIN at one, or use BACKPLANE_STACK=docker");
+    }
     return Optional.of("the Citus extension is not installed in PostgreSQL " + installation.version()
         + " (no citus.so in " + installation.pkgLibDir() + "); install Citus for this PostgreSQL,"
         + " point BACKPLANE_PG_BIN at one that has it, or use BACKPLANE_STACK=docker");
   }
 
+  /** Where the PostgreSQL binaries came from, for the start-up log. */
+  String binariesOrigin() {
+    return binaries.origin() + " (PostgreSQL " + installation.version() + ")";
+  }
+
   PostgresInfo info() {
     return new PostgresInfo(coordinator.info(), workers.stream().map(Node::info).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
-        citusUnavailableReason());
+        citusUnavailableReason(), extras.stream().filter(n -> n.port > 0).map(Node::info).toList());
   }
 
   List<String> processNames() {

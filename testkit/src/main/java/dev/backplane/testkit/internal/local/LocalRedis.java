@@ -26,6 +26,7 @@ final class LocalRedis implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final StackConfig config;
+  private final Binaries.Found binary;
   private final Path redisServer;
   private final Path dir;
   private final List<Server> data = new ArrayList<>();
@@ -50,7 +51,8 @@ final class LocalRedis implements AutoCloseable {
 
   private LocalRedis(StackConfig config, Path stackDir) {
     this.config = config;
-    this.redisServer = Binaries.redisServer(config);
+    this.binary = Binaries.redis(config);
+    this.redisServer = binary.path();
     this.dir = stackDir.resolve("redis");
     this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
   }
@@ -168,6 +170,11 @@ final class LocalRedis implements AutoCloseable {
   private Server serverAt(HostPort address) {
     return data.stream().filter(s -> s.port == address.port()).findFirst()
         .orElseThrow(() -> new StackException("no Redis server of this stack listens on " + address));
+  }
+
+  /** Where {@code redis-server} came from, for the start-up log. */
+  String binaryOrigin() {
+    return binary.origin();
   }
 
   RedisInfo info() {

@@ -5,7 +5,6 @@ import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -64,7 +63,8 @@ final class LocalS3 implements AutoCloseable {
         last = e;
         p.kill();
         String log = ManagedProcess.tail(p.log(), 30);
-        if (!log.contains("in use") && !log.contains("BindException")) {
+        // The free port was taken between choosing and binding it: choose another.
+        if (!log.contains("in use") && !log.contains("BindException") && !log.contains("Failed to bind")) {
           throw e;
         }
       }
@@ -117,28 +117,18 @@ final class LocalS3 implements AutoCloseable {
       }
       return p;
     }
-    String version = versions().getProperty("s3proxy.version");
+    String version = Versions.get("s3proxy.version");
     Path repo = Optional.ofNullable(System.getProperty("maven.repo.local")).map(Path::of)
         .orElse(Path.of(System.getProperty("user.home"), ".m2", "repository"));
     Path jar = repo.resolve("org/gaul/s3proxy/" + version + "/s3proxy-" + version
         + "-jar-with-dependencies.jar");
     if (!Files.isRegularFile(jar)) {
       throw new StackException("No S3 server: no `minio` binary on PATH and S3Proxy's jar is not at "
-          + jar + ". Fetch it with `mvn dependency:get -Dartifact=org.gaul:s3proxy:" + version
+          + jar + ". Fetch it with `./mvnw dependency:get -Dartifact=org.gaul:s3proxy:" + version
           + ":jar:jar-with-dependencies`, or set BACKPLANE_MINIO to a minio binary, or"
           + " BACKPLANE_S3PROXY_JAR to the jar.");
     }
     return jar;
-  }
-
-  private static Properties versions() {
-    Properties p = new Properties();
-    try (InputStream in = LocalS3.class.getResourceAsStream("/dev/backplane/testkit/versions.properties")) {
-      p.load(in);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("backplane-testkit is missing versions.properties", e);
-    }
-    return p;
   }
 
   private void awaitReady() {

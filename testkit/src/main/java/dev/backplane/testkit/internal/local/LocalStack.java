@@ -90,9 +90,10 @@ public final class LocalStack implements BackplaneStack {
             + (failures.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", failures));
       }
       LocalStack stack = new LocalStack(dir, p, r, s, Duration.ofNanos(System.nanoTime() - t0));
-      log.info("Backplane local stack up in {} ms: postgres {} (citus {}), redis master {}, s3 {} ({})",
-          stack.startupTime.toMillis(), p.info().coordinator().address(),
-          p.info().citusVersion().orElse("absent"), r.info().master(), s.endpoint(), s.info().server());
+      log.info("Backplane local stack up in {} ms: postgres {} (citus {}; binaries: {}), redis master {}"
+          + " (binary: {}), s3 {} ({})", stack.startupTime.toMillis(), p.info().coordinator().address(),
+          p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.info().master(), r.binaryOrigin(),
+          s.endpoint(), s.info().server());
       return stack;
     } finally {
       pool.shutdownNow();
@@ -103,8 +104,8 @@ public final class LocalStack implements BackplaneStack {
   private static void preflight(StackConfig config) {
     List<String> problems = new ArrayList<>();
     Stream.<Supplier<?>>of(
-        () -> Binaries.postgresBinDir(config),
-        () -> Binaries.redisServer(config),
+        () -> Binaries.postgres(config),
+        () -> Binaries.redis(config),
         () -> Binaries.minio(config).orElseGet(LocalS3::s3ProxyJar)).forEach(check -> {
           try {
             check.get();

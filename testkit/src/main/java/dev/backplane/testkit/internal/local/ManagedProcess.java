@@ -1,6 +1,7 @@
 package dev.backplane.testkit.internal.local;
 
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,10 +107,10 @@ final class ManagedProcess {
     }
   }
 
-  /** Fails with the log's tail when the process has died. */
+  /** Fails with the log's tail when the process has died; a wait that calls this then stops at once. */
   void checkAlive() {
     if (!isAlive()) {
-      throw new StackException(name + " exited (code " + process.exitValue() + "). Last lines of "
+      throw new Waits.GiveUp(name + " exited (code " + process.exitValue() + "). Last lines of "
           + log + ":\n" + tail(log, 15));
     }
   }

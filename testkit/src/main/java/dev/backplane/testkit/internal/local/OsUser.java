@@ -34,17 +34,35 @@ final class OsUser {
     return Optional.of(PG_USER);
   }
 
+  /** Checks that {@code user} may execute {@code binary}: every directory above it must let them in. */
+  static void checkCanRun(Path binary, String user) {
+    if (!userPasses(user, "-x", binary)) {
+      throw new StackException("the '" + user + "' OS user, which runs PostgreSQL when the JVM is root,"
+          + " cannot execute " + binary + " (a directory above it is closed to other users); move it,"
+          + " or, for the binaries from Maven Central, set BACKPLANE_CACHE_DIR to a directory that"
+          + " user can reach, such as /var/cache/backplane");
+    }
+  }
+
   /** Gives {@code path} to {@code user}, and checks the user can reach it. */
   static void handOver(Path path, String user) {
     ManagedProcess.run(List.of("chown", "-R", user + ":", path.toString()));
-    try {
-      List<String> probe = new java.util.ArrayList<>(ManagedProcess.asUser(user));
-      probe.addAll(List.of("test", "-r", path.toString()));
-      ManagedProcess.run(probe);
-    } catch (StackException e) {
+    if (!userPasses(user, "-r", path)) {
       throw new StackException("the '" + user + "' OS user cannot reach " + path + " (a parent"
           + " directory is not open to other users); set BACKPLANE_STACK_DIR to a directory it"
           + " can reach, such as /tmp/backplane-stack");
+    }
+  }
+
+  /** Whether {@code test <flag> <path>} holds when run as {@code user}. */
+  private static boolean userPasses(String user, String flag, Path path) {
+    List<String> probe = new java.util.ArrayList<>(ManagedProcess.asUser(user));
+    probe.addAll(List.of("test", flag, path.toString()));
+    try {
+      ManagedProcess.run(probe);
+      return true;
+    } catch (StackException e) {
+      return false;
     }
   }
 }

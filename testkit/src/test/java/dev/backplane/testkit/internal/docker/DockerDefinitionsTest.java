@@ -45,6 +45,13 @@ class DockerDefinitionsTest {
       assertThat(info.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:" + info.coordinator().address().port() + "/appdb");
       assertThat(List.of(info.coordinator().address().port(), info.workers().get(0).address().port(), published.port()))
           .doesNotHaveDuplicates();
+      // What clients of pg_dist_node need: each alias:5432 to its published port on the Docker host.
+      assertThat(info.addressMapping()).hasSize(3)
+          .containsEntry(new HostPort("worker-1", 5432), published)
+          .containsEntry(new HostPort("worker-0", 5432), info.workers().get(0).address())
+          .containsEntry(new HostPort("coordinator", 5432), info.coordinator().address());
+      assertThat(info.reachable(new HostPort("worker-1", 5432))).isEqualTo(published);
+      assertThat(info.extraNodes()).isEmpty();
       assertThat(info.citusVersion()).isEmpty(); // known only once registered
       assertThat(info.citusUnavailableReason()).isEmpty();
     }

@@ -150,6 +150,24 @@ class DockerSpecsTest {
   }
 
   @Test
+  void redisContainersRunTheirOwnConfigAndSentinelsAddTheFlag() {
+    assertThat(DockerSpecs.redisServerCommand("/data/redis.conf", false)).containsExactly("redis-server", "/data/redis.conf");
+    assertThat(DockerSpecs.redisServerCommand("/data/sentinel.conf", true))
+        .containsExactly("redis-server", "/data/sentinel.conf", "--sentinel");
+  }
+
+  @Test
+  void sentinelAnnouncesTheAddressTheJvmUsesForARemoteEngineToo() {
+    // A remote engine: clients reach the Docker host's IP, so that is what Sentinel must hand out.
+    Map<String, String> d = directives(DockerSpecs.sentinelConf(7003, "192.168.99.100", "mymaster",
+        new HostPort("192.168.99.100", 7000), Duration.ofSeconds(1), Optional.empty(), Optional.empty()));
+    assertThat(d).containsEntry("sentinel announce-ip", "192.168.99.100")
+        .containsEntry("sentinel announce-port", "7003")
+        .containsEntry("sentinel monitor", "mymaster 192.168.99.100 7000 2")
+        .containsEntry("bind", "* -::*");
+  }
+
+  @Test
   void quoteEscapesWhatRedisConfigParsingWouldSplitOrEat() {
     assertThat(DockerSpecs.quote("a b")).isEqualTo("\"a b\"");
     assertThat(DockerSpecs.quote("back\\slash \"q\"\n")).isEqualTo("\"back\\\\slash \\\"q\\\"\\n\"");
