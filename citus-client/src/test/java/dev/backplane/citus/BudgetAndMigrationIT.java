@@ -61,7 +61,7 @@ class BudgetAndMigrationIT {
         s.execute("ANALYZE");
       }
       try (CitusAdmin admin = CitusAdmin.open(p)) {
-        MigrationPlan plan = admin.analyzeMigration(1_000);
+        MigrationPlan plan = admin.migrationAnalysis().analyze(1_000);
         assertThat(plan.tables()).hasSize(4).allSatisfy(t -> assertThat(t.bytes()).isGreaterThan(0));
         assertThat(plan.tables()).filteredOn(t -> t.name().name().equals("users")).singleElement()
             .satisfies(t -> assertThat(t.rows()).isEqualTo(500));
@@ -82,15 +82,15 @@ class BudgetAndMigrationIT {
         assertThat(byTable.get("companies").reason()).contains("tenant root");
         assertThat(plan.suggestions().get(0).table().name()).isEqualTo("countries");
         if (stack.postgres().citusAvailable()) {
-          assertThat(admin.distributedTables()).as("analysis changes nothing").isEmpty();
+          assertThat(admin.citusTables()).as("analysis changes nothing").isEmpty();
           // The plan's SQL is runnable as it stands.
           try (Connection c = Stacks.connect(p); Statement s = c.createStatement()) {
             for (String sql : plan.sql()) {
               s.execute(sql);
             }
           }
-          assertThat(admin.distributedTables()).hasSize(4);
-          assertThat(admin.analyzeMigration().tables()).as("distributed tables are not analysed again").isEmpty();
+          assertThat(admin.citusTables()).hasSize(4);
+          assertThat(admin.migrationAnalysis().analyze().tables()).as("distributed tables are not analysed again").isEmpty();
         }
       }
     } finally {
