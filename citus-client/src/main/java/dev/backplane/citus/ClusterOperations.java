@@ -203,22 +203,8 @@ public final class ClusterOperations implements AutoCloseable {
    * admin's own database comes first.
    */
   public List<String> citusDatabases() {
-    try (Connection main = nodes.coordinator(admin.database())) {
-      List<String> all = Sql.query(main, "SELECT datname FROM pg_database WHERE datallowconn"
-          + " AND NOT datistemplate ORDER BY datname <> ?, datname", rs -> rs.getString(1), admin.database());
-      List<String> citus = new ArrayList<>();
-      for (String db : all) {
-        try (Connection c = nodes.coordinator(db)) {
-          if (Nodes.citusVersion(c).isPresent() && Sql.exists(c, "SELECT 1 FROM pg_dist_node")) {
-            citus.add(db);
-          }
-        } catch (SQLException e) {
-          if (!"3D000".equals(e.getSQLState())) { // dropped since the list was read
-            throw e;
-          }
-        }
-      }
-      return citus;
+    try {
+      return nodes.citusDatabases();
     } catch (SQLException e) {
       throw Sql.fail("listing the cluster's Citus databases", e);
     }
