@@ -41,6 +41,44 @@ class BudgetAndMigrationIT {
   }
 
   @Test
+  @dev.backplane.testkit.RequiresCitus
+  void theClusterBudgetChecksEveryWorkerAndRefusesAPlanThatDoesNotFitOne(BackplaneStack stack) {
+    ProjectConfig admin = Stacks.admin(stack);
+    // Defaults read citus.max_shared_pool_size: by default Citus alone may fill a worker.
+    ConnectionBudget.ClusterPlan defaults = ConnectionBudget.builder().project("app", 1).replicas(1)
+        .build().checkCluster(admin);
+    assertThat(defaults.nodes()).hasSize(1 + stack.postgres().workers().size());
+    assertThat(defaults.nodes().get(0).role()).isEqualTo("coordinator");
+    assertThat(defaults.nodes().get(0).maxConnections()).isEqualTo(300);
+    assertThat(defaults.nodes().get(0).openNow()).isPositive();
+    assertThat(defaults.nodes().subList(1, defaults.nodes().size())).allSatisfy(w -> {
+      assertThat(w.role()).isEqualTo("worker");
+      assertThat(w.fits()).isFalse();
+      assertThat(w.note()).contains("Citus alone may open").contains("(citus.max_shared_pool_size is ")
+          .contains("set citus.max_shared_pool_size on the coordinator below 292");
+    });
+
+    ConnectionBudget budget = ConnectionBudget.builder().project("app", 1).workerPool("app", 5)
+        .citusPerWorker(20).replicas(2).build();
+    ConnectionBudget.ClusterPlan fits = budget.checkCluster(admin);
+    assertThat(fits.fits()).as(fits.describe()).isTrue();
+    ConnectionBudget.NodePlan worker = fits.nodes().get(1);
+    assertThat(worker.reserved()).isEqualTo(3 + 5 + 20);
+    assertThat(worker.available()).isEqualTo(300 - 28);
+    assertThat(worker.maxReplicas()).isEqualTo((300 - 28) / 5);
+    assertThat(fits.maxReplicas()).isEqualTo((300 - 28) / 5);
+
+    ConnectionBudget.ClusterPlan refused = budget.toBuilder().replicas(100).build().checkCluster(admin);
+    assertThat(refused.nodes().get(0).fits()).as("the coordinator takes 100 x 1").isTrue();
+    assertThat(refused.fits()).isFalse();
+    assertThat(refused.nodes().subList(1, refused.nodes().size())).allSatisfy(w -> {
+      assertThat(w.fits()).isFalse();
+      assertThat(w.required()).isEqualTo(500);
+    });
+    assertThat(refused.describe()).contains("does NOT fit: 100 replicas; at most 54 replicas fit every node");
+  }
+
+  @Test
   void migrationAnalysisSuggestsAPlanAndChangesNothing(BackplaneStack stack) throws Exception {
     ProjectProvisioner provisioner = Stacks.provisioner(stack);
     ProjectConfig p = Stacks.project(stack, "shop", "it_shop", "it_shop", "shop-pw");
