@@ -222,6 +222,17 @@ public final class ClusterOperations implements AutoCloseable {
     NodeAddress node = node(host, port);
     Run run = new Run("add-worker", Optional.of(node));
     List<String> dbs = citusDatabases();
+    // Registering in the main database syncs its pg_dist_object to the node, and that names every
+    // database Citus created by propagation: each must exist there first, so all are prepared first.
+    List<String> prepare = new ArrayList<>(dbs);
+    for (String db : propagatedDatabases()) {
+      if (!prepare.contains(db)) {
+        prepare.add(db);
+      }
+    }
+    for (String db : prepare) {
+      run.project(db, o -> prepare(db, node, o));
+    }
     for (String db : dbs) {
       run.project(db, o -> register(db, node, o));
     }
@@ -334,18 +345,32 @@ public final class ClusterOperations implements AutoCloseable {
 
   // ---- steps ---------------------------------------------------------------------------------
 
-  /** Makes the project's database usable on the new node, then registers the node in it. */
-  private void register(String db, NodeAddress node, Outcome o) throws SQLException {
+  /** Databases Citus lists as distributed objects in the main database. */
+  private List<String> propagatedDatabases() {
+    try (Connection main = nodes.coordinator(admin.database())) {
+      return Sql.query(main, "SELECT d.datname FROM pg_dist_object o JOIN pg_database d ON d.oid = o.objid"
+          + " WHERE o.classid = 'pg_database'::regclass ORDER BY 1", rs -> rs.getString(1));
+    } catch (SQLException e) {
+      throw Sql.fail("listing the databases Citus propagates", e);
+    }
+  }
+
+  /**
+   * Makes {@code db} usable on the new node: its owner role and the roles with inter-node
+   * credentials (with the coordinator's verifiers), the database, and where Citus is in it, the
+   * extension and the {@code pg_dist_authinfo} rows.
+   */
+  private void prepare(String db, NodeAddress node, Outcome o) throws SQLException {
     try (Connection pc = nodes.coordinator(db)) {
-      if (Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
+      boolean citus = Nodes.citusVersion(pc).isPresent();
+      if (citus && Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
           node.host(), node.port())) {
-        o.already("worker " + node + " registered");
-        return;
+        return; // registered: prepared by an earlier run
       }
       String owner = Sql.queryOne(pc, "SELECT pg_get_userbyid(datdba) FROM pg_database"
           + " WHERE datname = current_database()", rs -> rs.getString(1)).orElseThrow();
-      List<String[]> authinfo = Sql.query(pc, "SELECT rolename, authinfo FROM pg_dist_authinfo"
-          + " WHERE nodeid = 0", rs -> new String[] {rs.getString(1), rs.getString(2)});
+      List<String[]> authinfo = citus ? Sql.query(pc, "SELECT rolename, authinfo FROM pg_dist_authinfo"
+          + " WHERE nodeid = 0", rs -> new String[] {rs.getString(1), rs.getString(2)}) : List.of();
       Set<String> roles = new LinkedHashSet<>();
       roles.add(owner);
       authinfo.forEach(a -> roles.add(a[0]));
@@ -363,6 +388,9 @@ public final class ClusterOperations implements AutoCloseable {
           o.already("database " + db + " exists on " + node);
         }
       }
+      if (!citus) {
+        return;
+      }
       try (Connection nodeDb = nodes.node(node, db)) {
         if (Nodes.citusVersion(nodeDb).isEmpty()) {
           Sql.exec(nodeDb, "CREATE EXTENSION IF NOT EXISTS citus");
@@ -376,6 +404,17 @@ public final class ClusterOperations implements AutoCloseable {
             o.done("stored " + a[0] + "'s inter-node credentials on " + node);
           }
         }
+      }
+    }
+  }
+
+  /** Registers (and so activates) the node in {@code db}. */
+  private void register(String db, NodeAddress node, Outcome o) throws SQLException {
+    try (Connection pc = nodes.coordinator(db)) {
+      if (Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
+          node.host(), node.port())) {
+        o.already("worker " + node + " registered");
+        return;
       }
       Sql.call(pc, "SELECT citus_add_node(?, ?)", node.host(), node.port());
       o.done("registered worker " + node);
