@@ -220,48 +220,46 @@ public final class BackplaneCli {
     }
   }
 
-  @Command(name = "add-worker", mixinStandardHelpOptions = true,
-      description = "Register a worker in every project database, then rebalance each project.")
-  static final class AddWorker extends Moving {
+  /** A command on one worker, given as {@code HOST:PORT}. */
+  abstract static class WorkerCommand extends Moving {
     @Parameters(paramLabel = "HOST:PORT", description = "the worker as the other nodes reach it")
     String worker;
+
+    abstract ClusterOperations.Report act(ClusterOperations ops, String host, int port);
 
     @Override
     public Integer call() {
       String[] hp = hostPort(worker);
       try (ClusterOperations ops = operations()) {
-        return report(ops.addWorker(hp[0], Integer.parseInt(hp[1])));
+        return report(act(ops, hp[0], Integer.parseInt(hp[1])));
       }
+    }
+  }
+
+  @Command(name = "add-worker", mixinStandardHelpOptions = true,
+      description = "Register a worker in every project database, then rebalance each project.")
+  static final class AddWorker extends WorkerCommand {
+    @Override
+    ClusterOperations.Report act(ClusterOperations ops, String host, int port) {
+      return ops.addWorker(host, port);
     }
   }
 
   @Command(name = "drain-worker", mixinStandardHelpOptions = true,
       description = "Move every project's shards away from a worker.")
-  static final class DrainWorker extends Moving {
-    @Parameters(paramLabel = "HOST:PORT")
-    String worker;
-
+  static final class DrainWorker extends WorkerCommand {
     @Override
-    public Integer call() {
-      String[] hp = hostPort(worker);
-      try (ClusterOperations ops = operations()) {
-        return report(ops.drainWorker(hp[0], Integer.parseInt(hp[1])));
-      }
+    ClusterOperations.Report act(ClusterOperations ops, String host, int port) {
+      return ops.drainWorker(host, port);
     }
   }
 
   @Command(name = "remove-worker", mixinStandardHelpOptions = true,
       description = "Unregister a drained worker from every project database.")
-  static final class RemoveWorker extends Moving {
-    @Parameters(paramLabel = "HOST:PORT")
-    String worker;
-
+  static final class RemoveWorker extends WorkerCommand {
     @Override
-    public Integer call() {
-      String[] hp = hostPort(worker);
-      try (ClusterOperations ops = operations()) {
-        return report(ops.removeWorker(hp[0], Integer.parseInt(hp[1])));
-      }
+    ClusterOperations.Report act(ClusterOperations ops, String host, int port) {
+      return ops.removeWorker(host, port);
     }
   }
 
