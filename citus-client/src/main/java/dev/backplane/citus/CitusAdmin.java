@@ -1,19 +1,12 @@
 package dev.backplane.citus;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.backplane.citus.Cluster.DatabaseConnections;
-import dev.backplane.citus.Cluster.DatabaseSize;
-import dev.backplane.citus.Cluster.DistributedQuery;
-import dev.backplane.citus.Cluster.DistributedTable;
+import dev.backplane.citus.Cluster.CitusTable;
 import dev.backplane.citus.Cluster.Node;
-import dev.backplane.citus.Cluster.NodeShards;
 import dev.backplane.citus.Cluster.PlannedMove;
 import dev.backplane.citus.Cluster.RebalanceProgress;
 import dev.backplane.citus.Cluster.RebalanceStatus;
 import dev.backplane.citus.Cluster.ShardMove;
-import dev.backplane.citus.Cluster.StatementStats;
-import dev.backplane.citus.Cluster.TableShards;
-import dev.backplane.citus.internal.MigrationAnalyzer;
 import dev.backplane.citus.internal.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,8 +14,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +26,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cluster administration for one database on the Citus coordinator: distributing tables, nodes,
- * rebalancing, reports and migration analysis. Citus keeps node metadata per database, so an
- * admin works on the database its connections open.
+ * Cluster operations in one database on the Citus coordinator: distributing tables, adding,
+ * draining and removing nodes, rebalancing. Citus keeps node metadata per database, so an admin
+ * works on the database its connections open; {@link ClusterOperations} does the same across every
+ * project database of the cluster. Reports are in {@link ClusterReports} ({@link #reports()}) and
+ * the migration analysis in {@link MigrationAnalysis} ({@link #migrationAnalysis()}).
  *
  * <pre>{@code
  * try (CitusAdmin admin = CitusAdmin.open(adminConfig)) {
  *   admin.createReferenceTable(TableName.of("countries"));
  *   admin.distributeTable(TableName.of("orders"), "tenant_id", Distribution.shardCount(32));
  *   admin.distributeTable(TableName.of("items"), "tenant_id", Distribution.colocateWith(TableName.of("orders")));
- *   admin.shardsPerNode().forEach(System.out::println);
+ *   admin.reports().shardsPerNode().forEach(System.out::println);
  * }
  * }</pre>
  *
@@ -58,6 +51,7 @@ public final class CitusAdmin implements AutoCloseable {
   private final HikariDataSource owned;
   private final SqlRetry retry;
   private final String localHostname;
+  private final ClusterReports reports;
 
   private CitusAdmin(Builder b) {
     if (b.dataSource != null) {
@@ -70,6 +64,7 @@ public final class CitusAdmin implements AutoCloseable {
     }
     this.retry = b.retry;
     this.localHostname = b.localHostname;
+    this.reports = new ClusterReports(dataSource, retry);
   }
 
   /** An admin over connections from {@code dataSource} (a superuser's, for node operations). Not closed by {@link #close()}. */
@@ -202,12 +197,12 @@ public final class CitusAdmin implements AutoCloseable {
   }
 
   /** Every Citus table with its type, distribution column, colocation group and shard count. */
-  public List<DistributedTable> distributedTables() {
+  public List<CitusTable> citusTables() {
     return read(c -> Sql.query(c, "SELECT n.nspname, cl.relname, t.citus_table_type,"
         + " t.distribution_column, t.colocation_id, t.shard_count, t.table_owner"
         + " FROM citus_tables t JOIN pg_class cl ON cl.oid = t.table_name"
         + " JOIN pg_namespace n ON n.oid = cl.relnamespace ORDER BY 1, 2",
-        rs -> new DistributedTable(tableName(rs.getString(1), rs.getString(2)), rs.getString(3),
+        rs -> new CitusTable(tableName(rs.getString(1), rs.getString(2)), rs.getString(3),
             Optional.ofNullable(rs.getString(4)).filter(s -> !s.equals("<none>")),
             rs.getInt(5), rs.getLong(6), rs.getString(7))));
   }
@@ -383,134 +378,19 @@ public final class CitusAdmin implements AutoCloseable {
     });
   }
 
-  // ---- reports ---------------------------------------------------------------------------------
+  // ---- reports and migration analysis ----------------------------------------------------------
 
-  /** Shard placements and bytes per primary node (nodes without shards included). */
-  public List<NodeShards> shardsPerNode() {
-    return read(c -> Sql.query(c, "SELECT n.nodename, n.nodeport, count(s.shardid),"
-        + " coalesce(sum(s.shard_size), 0)::bigint FROM pg_dist_node n"
-        + " LEFT JOIN citus_shards s ON s.nodename = n.nodename AND s.nodeport = n.nodeport"
-        + " WHERE n.noderole = 'primary' GROUP BY n.nodeid, n.nodename, n.nodeport ORDER BY n.nodeid",
-        rs -> new NodeShards(new NodeAddress(rs.getString(1), rs.getInt(2)), rs.getLong(3), rs.getLong(4))));
+  /** Reports (shards, sizes, connections, queries, statements) over this admin's connections. */
+  public ClusterReports reports() {
+    return reports;
   }
 
-  /** Shard placements and bytes per Citus table. */
-  public List<TableShards> shardsPerTable() {
-    return read(c -> Sql.query(c, "SELECT table_name::text, citus_table_type, count(*),"
-        + " coalesce(sum(shard_size), 0)::bigint FROM citus_shards GROUP BY 1, 2 ORDER BY 4 DESC, 1",
-        rs -> new TableShards(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4))));
-  }
-
-  /** Sizes of the databases this user may connect to, largest first. */
-  public List<DatabaseSize> databaseSizes() {
-    return read(c -> Sql.query(c, "SELECT datname, pg_database_size(oid) FROM pg_database"
-        + " WHERE datallowconn AND has_database_privilege(oid, 'CONNECT') ORDER BY 2 DESC, 1",
-        rs -> new DatabaseSize(rs.getString(1), rs.getLong(2))));
-  }
-
-  /** Connections open on the coordinator per database. */
-  public List<DatabaseConnections> connectionsPerDatabase() {
-    return read(c -> Sql.query(c, "SELECT datname, count(*)::int,"
-        + " count(*) FILTER (WHERE state = 'active')::int, count(*) FILTER (WHERE state = 'idle')::int,"
-        + " count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int"
-        + " FROM pg_stat_activity WHERE datname IS NOT NULL GROUP BY datname ORDER BY 2 DESC, 1",
-        rs -> new DatabaseConnections(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5))));
-  }
-
-  /** Queries running now on any node ({@code citus_stat_activity}), this admin's own excluded. */
-  public List<DistributedQuery> activeDistributedQueries() {
-    return read(c -> Sql.query(c, "SELECT global_pid, nodeid, is_worker_query, datname, usename,"
-        + " state, extract(epoch FROM now() - query_start), query FROM citus_stat_activity"
-        + " WHERE state IS NOT NULL AND state <> 'idle' AND backend_type = 'client backend'"
-        + " AND global_pid <> citus_backend_gpid() ORDER BY query_start",
-        rs -> {
-          double secs = rs.getDouble(7);
-          Optional<Duration> running = rs.wasNull() ? Optional.empty()
-              : Optional.of(Duration.ofMillis((long) (secs * 1000)));
-          return new DistributedQuery(rs.getLong(1), rs.getInt(2), rs.getBoolean(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), running, rs.getString(8));
-        }));
-  }
-
-  /** Whether {@code pg_stat_statements} is installed in this database. */
-  public boolean hasStatementStats() {
-    return read(c -> Sql.exists(c, "SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'"));
-  }
-
-  /** The {@code limit} statements with the highest mean time; empty without {@code pg_stat_statements}. */
-  public List<StatementStats> slowestStatements(int limit) {
-    if (!hasStatementStats()) {
-      return List.of();
-    }
-    return read(c -> Sql.query(c, "SELECT query, calls, total_exec_time, mean_exec_time, rows"
-        + " FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-        + " ORDER BY mean_exec_time DESC LIMIT ?",
-        rs -> new StatementStats(rs.getString(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4),
-            rs.getLong(5)), limit));
-  }
-
-  // ---- migration analysis ----------------------------------------------------------------------
-
-  /** {@link #analyzeMigration(long)} with tables up to 100,000 rows as reference candidates. */
-  public MigrationPlan analyzeMigration() {
-    return analyzeMigration(100_000);
-  }
-
-  /**
-   * Reads table sizes, row counts (the planner's estimate, counted exactly where never analyzed)
-   * and the foreign-key graph of every local user table, and suggests a distribution. Changes nothing.
-   */
-  public MigrationPlan analyzeMigration(long referenceMaxRows) {
-    return read(c -> {
-      boolean citus = Sql.exists(c, "SELECT 1 FROM pg_extension WHERE extname = 'citus'");
-      String notCitus = citus ? " AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = cl.oid)" : "";
-      List<MigrationPlan.Table> tables = new ArrayList<>();
-      for (Object[] row : Sql.query(c, "SELECT cl.oid, n.nspname, cl.relname, cl.reltuples::bigint,"
-          + " pg_total_relation_size(cl.oid) FROM pg_class cl JOIN pg_namespace n ON n.oid = cl.relnamespace"
-          + " WHERE cl.relkind IN ('r', 'p') AND NOT cl.relispartition"
-          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'columnar', 'columnar_internal', 'citus', 'citus_internal')"
-          + " AND n.nspname NOT LIKE 'pg_%' AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = cl.oid AND d.deptype = 'e')"
-          + notCitus + " ORDER BY 2, 3",
-          rs -> new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5)})) {
-        long oid = (Long) row[0];
-        TableName name = new TableName((String) row[1], (String) row[2]);
-        long rows = (Long) row[3];
-        if (rows < 0) {
-          rows = Sql.queryOne(c, "SELECT count(*) FROM " + name.sql(), rs -> rs.getLong(1)).orElse(0L);
-        }
-        List<String> columns = Sql.query(c, "SELECT attname FROM pg_attribute WHERE attrelid = ?"
-            + " AND attnum > 0 AND NOT attisdropped ORDER BY attnum", rs -> rs.getString(1), oid);
-        List<String> pk = Sql.query(c, "SELECT a.attname FROM pg_constraint k, unnest(k.conkey)"
-            + " WITH ORDINALITY u(attnum, i) JOIN pg_attribute a ON a.attnum = u.attnum"
-            + " WHERE k.conrelid = ? AND k.contype = 'p' AND a.attrelid = k.conrelid ORDER BY u.i",
-            rs -> rs.getString(1), oid);
-        tables.add(new MigrationPlan.Table(name, rows, (Long) row[4], columns, pk));
-      }
-      List<MigrationPlan.ForeignKey> fks = Sql.query(c, "SELECT k.conname, fn.nspname, f.relname,"
-          + " (SELECT array_agg(a.attname ORDER BY u.i) FROM unnest(k.conkey) WITH ORDINALITY u(n, i)"
-          + "   JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.n),"
-          + " tn.nspname, t.relname,"
-          + " (SELECT array_agg(a.attname ORDER BY u.i) FROM unnest(k.confkey) WITH ORDINALITY u(n, i)"
-          + "   JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.n),"
-          + " pg_get_constraintdef(k.oid)"
-          + " FROM pg_constraint k JOIN pg_class f ON f.oid = k.conrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace"
-          + " JOIN pg_class t ON t.oid = k.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
-          + " WHERE k.contype = 'f' ORDER BY 2, 3, 1",
-          rs -> new MigrationPlan.ForeignKey(rs.getString(1), new TableName(rs.getString(2), rs.getString(3)),
-              strings(rs, 4), new TableName(rs.getString(5), rs.getString(6)), strings(rs, 7),
-              rs.getString(8)));
-      List<TableName> known = tables.stream().map(MigrationPlan.Table::name).toList();
-      fks = fks.stream().filter(fk -> known.contains(fk.from()) && known.contains(fk.to())).toList();
-      return new MigrationAnalyzer(referenceMaxRows).analyze(tables, fks);
-    });
+  /** Migration analysis of this admin's database, over this admin's connections. */
+  public MigrationAnalysis migrationAnalysis() {
+    return new MigrationAnalysis(dataSource, retry);
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
-
-  private static List<String> strings(ResultSet rs, int col) throws SQLException {
-    java.sql.Array a = rs.getArray(col);
-    return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
-  }
 
   private static String tableName(String schema, String name) {
     return "public".equals(schema) ? name : schema + "." + name;

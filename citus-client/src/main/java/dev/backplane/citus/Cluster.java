@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The typed rows {@link CitusAdmin} returns: nodes, tables, rebalancing and reports. */
+/**
+ * The typed rows {@link CitusAdmin} and {@link ClusterReports} return: nodes, tables, rebalancing
+ * and reports.
+ */
 public final class Cluster {
   private Cluster() {}
 
@@ -19,8 +22,11 @@ public final class Cluster {
   public record Node(int nodeId, int groupId, NodeAddress address, boolean active, String role,
       boolean shouldHaveShards, boolean coordinator, Optional<Boolean> healthy) {}
 
-  /** A Citus table as {@code citus_tables} shows it. */
-  public record DistributedTable(String name, String type, Optional<String> distributionColumn,
+  /**
+   * A Citus table (distributed, reference or local-managed) as {@code citus_tables} shows it. Not
+   * to be confused with the router's internal routing metadata.
+   */
+  public record CitusTable(String name, String type, Optional<String> distributionColumn,
       int colocationId, long shardCount, String owner) {}
 
   /**

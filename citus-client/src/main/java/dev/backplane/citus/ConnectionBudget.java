@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * plan.fits();         // false: 40 x 15 = 600 > 500
  * plan.maxReplicas();  // 33
  * }</pre>
+ *
+ * <p>On a cluster, every node has its own limit: {@link #checkCluster(ProjectConfig)} checks the
+ * coordinator against the replicas' project pools and each worker against the router's per-worker
+ * pools ({@link Builder#workerPool}) plus the connections Citus itself opens into it
+ * ({@code citus.max_shared_pool_size}). The answer is the smallest number of replicas any node
+ * takes.
  */
 public final class ConnectionBudget {
   private static final Logger log = LoggerFactory.getLogger(ConnectionBudget.class);
@@ -41,6 +48,8 @@ public final class ConnectionBudget {
   private final int citusReserve;
   private final int replicas;
   private final Map<String, Integer> poolSizes;
+  private final Map<String, Integer> workerPoolSizes;
+  private final Integer citusPerWorker;
 
   private ConnectionBudget(Builder b) {
     this.maxConnections = b.maxConnections;
@@ -49,6 +58,8 @@ public final class ConnectionBudget {
     this.citusReserve = b.citusReserve;
     this.replicas = b.replicas;
     this.poolSizes = Map.copyOf(b.poolSizes);
+    this.workerPoolSizes = Map.copyOf(b.workerPoolSizes);
+    this.citusPerWorker = b.citusPerWorker;
   }
 
   public static Builder builder() {
@@ -86,6 +97,146 @@ public final class ConnectionBudget {
    * @param openNow connections open now in total (all databases, including background ones)
    */
   public record LiveCheck(Plan plan, Map<String, Integer> connectionsByDatabase, int openNow) {}
+
+  /**
+   * One node's share of a cluster plan.
+   *
+   * @param node the node's address ({@code host:port})
+   * @param role {@code coordinator} or {@code worker}
+   * @param reserved superuser + admin reserve, plus on a worker the connections Citus opens into it
+   * @param perReplica connections one replica opens to this node: every project's pool on the
+   *     coordinator, the router's per-worker pools on a worker
+   * @param openNow connections open on it now, -1 when not measured
+   * @param note why the node does not fit or could not be checked, empty when it fits
+   */
+  public record NodePlan(String node, String role, int maxConnections, int reserved, int available,
+      int perReplica, int required, boolean fits, int maxReplicas, int openNow, String note) {}
+
+  /**
+   * A budget checked on every node of a cluster.
+   *
+   * @param maxReplicas the most replicas every node can take (the smallest of the nodes')
+   */
+  public record ClusterPlan(int replicas, List<NodePlan> nodes, boolean fits, int maxReplicas) {
+
+    /** One line per node, then the verdict. */
+    public String describe() {
+      StringBuilder sb = new StringBuilder();
+      for (NodePlan n : nodes) {
+        sb.append(String.format("%-11s %-22s %s %d replicas x %d = %d of %d available"
+            + " (max_connections %d - %d reserved); at most %d replicas%s%n", n.role(), n.node(),
+            n.fits() ? "fits:       " : "does NOT fit:", replicas, n.perReplica(), n.required(), n.available(),
+            n.maxConnections(), n.reserved(), n.maxReplicas(), n.note().isEmpty() ? "" : " - " + n.note()));
+      }
+      sb.append(fits ? "fits: " : "does NOT fit: ").append(replicas).append(" replicas; at most ")
+          .append(maxReplicas).append(" replicas fit every node");
+      return sb.toString();
+    }
+  }
+
+  /**
+   * The plan on a whole cluster, offline: the coordinator with this budget's
+   * {@code maxConnections}, and each worker with its own {@code max_connections}.
+   */
+  public ClusterPlan planCluster(Map<String, Integer> workerMaxConnections) {
+    List<NodePlan> nodes = new java.util.ArrayList<>();
+    Plan c = plan();
+    nodes.add(new NodePlan("coordinator", "coordinator", c.maxConnections(), c.reserved(), c.available(),
+        c.perReplica(), c.required(), c.fits(), c.maxReplicas(), -1, c.fits() ? "" : "project pools too large"));
+    workerMaxConnections.forEach((node, max) -> nodes.add(workerPlan(node, max, superuserReserved,
+        citusPerWorker == null ? citusReserve : citusPerWorker, -1, "")));
+    return cluster(nodes);
+  }
+
+  /**
+   * Reads every node of the cluster behind {@code admin} (a superuser on the coordinator's main
+   * Citus database): each node's {@code max_connections}, {@code superuser_reserved_connections}
+   * and open connections, and, unless {@link Builder#citusPerWorker(int)} was set, the
+   * coordinator's {@code citus.max_shared_pool_size}, the most connections Citus opens from the
+   * coordinator to one worker (0 means the coordinator's {@code max_connections}, -1 no limit).
+   * A worker that cannot be reached does not fit.
+   */
+  public ClusterPlan checkCluster(ProjectConfig admin) {
+    dev.backplane.citus.internal.Nodes nodes = new dev.backplane.citus.internal.Nodes(admin,
+        java.util.function.UnaryOperator.identity());
+    try (Connection c = nodes.coordinator(admin.database())) {
+      int[] coord = limits(c);
+      Plan cp = toBuilder().maxConnections(coord[0]).superuserReserved(coord[1]).build().plan();
+      List<NodePlan> plans = new java.util.ArrayList<>();
+      plans.add(new NodePlan(admin.host() + ":" + admin.port(), "coordinator", cp.maxConnections(), cp.reserved(),
+          cp.available(), cp.perReplica(), cp.required(), cp.fits(), cp.maxReplicas(), coord[2],
+          cp.fits() ? "" : "project pools too large for the coordinator"));
+      boolean citus = dev.backplane.citus.internal.Nodes.citusVersion(c).isPresent();
+      int inbound = citusReserve;
+      String inboundNote = "";
+      if (citusPerWorker != null) {
+        inbound = citusPerWorker;
+      } else if (citus) {
+        int shared = Sql.queryOne(c, "SELECT current_setting('citus.max_shared_pool_size')::int",
+            rs -> rs.getInt(1)).orElse(0);
+        inbound = shared == 0 ? coord[0] : shared < 0 ? Integer.MAX_VALUE : shared;
+        inboundNote = "citus.max_shared_pool_size is " + shared + (shared == 0
+            ? " (= the coordinator's max_connections " + coord[0] + ")" : shared < 0 ? " (no limit)" : "");
+      }
+      Set<NodeAddress> workers = new java.util.LinkedHashSet<>();
+      if (citus) {
+        for (String db : nodes.citusDatabases()) {
+          try (Connection pc = nodes.coordinator(db)) {
+            workers.addAll(dev.backplane.citus.internal.Nodes.workers(pc));
+          }
+        }
+      }
+      for (NodeAddress w : workers) {
+        try (Connection wc = nodes.node(w, admin.database())) {
+          int[] l = limits(wc);
+          plans.add(workerPlan(w.toString(), l[0], l[1], inbound, l[2], inboundNote));
+        } catch (SQLException e) {
+          plans.add(new NodePlan(w.toString(), "worker", 0, 0, 0, workerPerReplica(), 0, false, 0, -1,
+              "unreachable: " + e.getMessage()));
+        }
+      }
+      ClusterPlan plan = cluster(plans);
+      if (!plan.fits()) {
+        log.warn("cluster connection budget:\n{}", plan.describe());
+      }
+      return plan;
+    } catch (SQLException e) {
+      throw Sql.fail("reading the connection limits of the cluster", e);
+    }
+  }
+
+  /** {max_connections, superuser_reserved_connections, open connections} of the connected node. */
+  private static int[] limits(Connection c) throws SQLException {
+    return Sql.queryOne(c, "SELECT current_setting('max_connections')::int,"
+        + " current_setting('superuser_reserved_connections')::int, (SELECT count(*)::int FROM pg_stat_activity)",
+        rs -> new int[] {rs.getInt(1), rs.getInt(2), rs.getInt(3)}).orElseThrow();
+  }
+
+  private int workerPerReplica() {
+    return workerPoolSizes.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private NodePlan workerPlan(String node, int max, int superuser, int citusInbound, int openNow, String why) {
+    long reservedL = (long) superuser + adminReserve + citusInbound;
+    int reserved = (int) Math.min(Integer.MAX_VALUE, reservedL);
+    int available = (int) Math.max(0, max - reservedL);
+    int perReplica = workerPerReplica();
+    int required = perReplica * replicas;
+    boolean fits = required <= available && (perReplica > 0 || reservedL <= max);
+    int maxReplicas = perReplica == 0 ? (fits ? Integer.MAX_VALUE : 0) : available / perReplica;
+    String note = fits ? "" : (reservedL > max ? "Citus alone may open " + (citusInbound == Integer.MAX_VALUE
+        ? "unlimited" : citusInbound) + " connections into it" + (why.isEmpty() ? "" : " (" + why + ")")
+        + ": set citus.max_shared_pool_size on the coordinator below " + (max - superuser - adminReserve)
+        : "the router's per-worker pools are too large for it");
+    return new NodePlan(node, "worker", max, reserved, available, perReplica, required, fits, maxReplicas,
+        openNow, note);
+  }
+
+  private ClusterPlan cluster(List<NodePlan> nodes) {
+    boolean fits = nodes.stream().allMatch(NodePlan::fits);
+    int max = nodes.stream().mapToInt(NodePlan::maxReplicas).min().orElse(0);
+    return new ClusterPlan(replicas, List.copyOf(nodes), fits, max);
+  }
 
   /** Computes the plan. */
   public Plan plan() {
@@ -136,6 +287,8 @@ public final class ConnectionBudget {
     b.citusReserve = citusReserve;
     b.replicas = replicas;
     b.poolSizes.putAll(poolSizes);
+    b.workerPoolSizes.putAll(workerPoolSizes);
+    b.citusPerWorker = citusPerWorker;
     return b;
   }
 
@@ -147,6 +300,8 @@ public final class ConnectionBudget {
     private int citusReserve = DEFAULT_CITUS_RESERVE;
     private int replicas = 1;
     private final Map<String, Integer> poolSizes = new LinkedHashMap<>();
+    private final Map<String, Integer> workerPoolSizes = new LinkedHashMap<>();
+    private Integer citusPerWorker;
 
     /** PostgreSQL's {@code max_connections} (default 100, its own default). */
     public Builder maxConnections(int n) {
@@ -184,6 +339,25 @@ public final class ConnectionBudget {
       return this;
     }
 
+    /**
+     * The size of a project's pool to <em>each worker</em>, per replica, when the router connects
+     * to workers directly (0 or unset: it goes through the coordinator only).
+     */
+    public Builder workerPool(String name, int poolSize) {
+      workerPoolSizes.put(name, poolSize);
+      return this;
+    }
+
+    /**
+     * Connections Citus opens into each worker from the other nodes (default: read from the
+     * coordinator's {@code citus.max_shared_pool_size} in a live check, {@code citusReserve}
+     * offline).
+     */
+    public Builder citusPerWorker(int n) {
+      this.citusPerWorker = n;
+      return this;
+    }
+
     /** Every project's {@code maxPoolSize}. */
     public Builder projects(Collection<ProjectConfig> projects) {
       projects.forEach(p -> project(p.name(), p.pool().maxPoolSize()));
@@ -201,6 +375,9 @@ public final class ConnectionBudget {
       p.check(!poolSizes.isEmpty(), "at least one project pool size is required");
       poolSizes.forEach((name, size) -> p.check(size >= 1, "pool size of project '" + name
           + "' must be >= 1, was " + size));
+      workerPoolSizes.forEach((name, size) -> p.check(size >= 0, "per-worker pool size of project '"
+          + name + "' must be >= 0, was " + size));
+      p.check(citusPerWorker == null || citusPerWorker >= 0, "citusPerWorker must be >= 0, was " + citusPerWorker);
       p.throwIfAny();
       return new ConnectionBudget(this);
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A suggested way to distribute a database that is not distributed yet, with the reasons. Made by
- * {@link CitusAdmin#analyzeMigration()}, which reads the catalog and changes nothing.
+ * {@link MigrationAnalysis#analyze()}, which reads the catalog and changes nothing.
  *
  * @param tables every user table with its size
  * @param foreignKeys the foreign-key graph

@@ -195,6 +195,16 @@ public final class ProjectProvisioner {
   /**
    * Drops the project's database on every node and its owner role.
    *
+   * <p>It works whatever subset of nodes still has the database (a drop stopped half-way, a
+   * database made node by node, a propagation that reached only some workers): the database is
+   * dropped on each worker first, then on the coordinator, each time with Citus's database
+   * propagation off. A propagated {@code DROP DATABASE} would first lock the database by name on
+   * the first worker and fail with "database does not exist" (SQLSTATE 3D000) when that worker no
+   * longer has it, which is what a retried drop used to hit. Dropping locally also removes the
+   * database from Citus's {@code pg_dist_object} on that node; entries left behind for databases
+   * that no longer exist are removed as well, so a later {@code citus_add_node} does not try to
+   * copy them. Safe to re-run.
+   *
    * @param confirmDatabaseName must equal the project's database name, as a guard against
    *     dropping the wrong project
    */
@@ -208,30 +218,75 @@ public final class ProjectProvisioner {
     Steps steps = new Steps(project.name());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
-      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
-      steps.at("database " + project.database());
-      if (databaseExists(main, project.database())) {
-        if (citus.isPresent()) {
-          // Propagated only when Citus created it; otherwise the loop below drops it node by node.
-          Sql.exec(main, "SET citus.enable_create_database_propagation = on");
-          applyLocalHostname(main);
-        }
-        dropDatabase(main, db);
-        steps.done("dropped database " + project.database() + " on the coordinator");
-      }
+      List<NodeAddress> workers = citus.isPresent() ? allWorkers(main, project.database()) : List.of();
       for (NodeAddress w : workers) {
-        steps.at("worker " + w);
+        steps.at("database " + project.database() + " on worker " + w);
         try (Connection wc = nodes.node(w, admin.database())) {
+          boolean citusThere = Nodes.citusVersion(wc).isPresent();
+          if (citusThere) {
+            Sql.exec(wc, "SET citus.enable_create_database_propagation = off");
+          }
           if (databaseExists(wc, project.database())) {
             dropDatabase(wc, db);
             steps.done("dropped database " + project.database() + " on worker " + w);
           }
+          if (citusThere) {
+            removeStaleDatabaseObjects(wc, steps, "worker " + w);
+          }
         }
+      }
+      steps.at("database " + project.database() + " on the coordinator");
+      if (citus.isPresent()) {
+        Sql.exec(main, "SET citus.enable_create_database_propagation = off");
+      }
+      if (databaseExists(main, project.database())) {
+        dropDatabase(main, db);
+        steps.done("dropped database " + project.database() + " on the coordinator");
+      }
+      if (citus.isPresent()) {
+        removeStaleDatabaseObjects(main, steps, "the coordinator");
+        Sql.exec(main, "RESET citus.enable_create_database_propagation");
       }
       dropRole(main, workers, project.user(), steps);
       return steps.result(citus, citus.isPresent());
     } catch (SQLException e) {
       throw Sql.fail("dropping project '" + project.name() + "' (" + steps.step + ")", e);
+    }
+  }
+
+  /**
+   * The primary workers registered in the main database and, while it still exists, in the
+   * project's own database (a node added to one project only is known there alone).
+   */
+  private List<NodeAddress> allWorkers(Connection main, String projectDb) throws SQLException {
+    List<NodeAddress> all = new ArrayList<>(Sql.query(main, "SELECT nodename, nodeport FROM pg_dist_node"
+        + " WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid",
+        rs -> new NodeAddress(rs.getString(1), rs.getInt(2))));
+    if (databaseExists(main, projectDb) && !projectDb.equals(admin.database())) {
+      try (Connection pc = nodes.coordinator(projectDb)) {
+        if (Nodes.citusVersion(pc).isPresent()) {
+          for (NodeAddress w : Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0"
+              + " AND noderole = 'primary' ORDER BY nodeid", rs -> new NodeAddress(rs.getString(1), rs.getInt(2)))) {
+            if (!all.contains(w)) {
+              all.add(w);
+            }
+          }
+        }
+      } catch (SQLException e) {
+        // It may be going away under us (a concurrent drop): the main database's list is enough then.
+        log.debug("could not read the nodes of {}: {}", Sql.printable(projectDb), e.getMessage());
+      }
+    }
+    return all;
+  }
+
+  /** Deletes {@code pg_dist_object} rows of databases that no longer exist on the connected node. */
+  private static void removeStaleDatabaseObjects(Connection c, Steps steps, String where) throws SQLException {
+    int n = Sql.queryOne(c, "WITH gone AS (DELETE FROM pg_dist_object WHERE classid = 'pg_database'::regclass"
+        + " AND objid NOT IN (SELECT oid FROM pg_database) RETURNING 1) SELECT count(*)::int FROM gone",
+        rs -> rs.getInt(1)).orElse(0);
+    if (n > 0) {
+      steps.done("removed " + n + " Citus object record(s) of dropped databases on " + where);
     }
   }
 
@@ -344,7 +399,9 @@ public final class ProjectProvisioner {
   /**
    * DROP DATABASE ... WITH (FORCE) ends other sessions, but one that Citus opens between nodes at
    * that moment (e.g. a worker's maintenance daemon reconnecting) can still make it fail with
-   * 55006 "being accessed by other users"; that is retried a few times, a second apart.
+   * 55006 "being accessed by other users"; that is retried up to ten times, a second apart. Each
+   * attempt touches the connected node only (propagation is off), so a retry cannot trip over
+   * another node that the failed attempt already changed.
    */
   private static void dropDatabase(Connection c, String quotedDb) throws SQLException {
     for (int attempt = 1; ; attempt++) {
@@ -352,7 +409,7 @@ public final class ProjectProvisioner {
         Sql.exec(c, "DROP DATABASE IF EXISTS " + quotedDb + " WITH (FORCE)");
         return;
       } catch (SQLException e) {
-        if (!"55006".equals(e.getSQLState()) || attempt == 5) {
+        if (!"55006".equals(e.getSQLState()) || attempt == 10) {
           throw e;
         }
         log.info("database {} still in use ({}); retrying the drop", quotedDb, e.getMessage());

@@ -41,6 +41,44 @@ class BudgetAndMigrationIT {
   }
 
   @Test
+  @dev.backplane.testkit.RequiresCitus
+  void theClusterBudgetChecksEveryWorkerAndRefusesAPlanThatDoesNotFitOne(BackplaneStack stack) {
+    ProjectConfig admin = Stacks.admin(stack);
+    // Defaults read citus.max_shared_pool_size: by default Citus alone may fill a worker.
+    ConnectionBudget.ClusterPlan defaults = ConnectionBudget.builder().project("app", 1).replicas(1)
+        .build().checkCluster(admin);
+    assertThat(defaults.nodes()).hasSize(1 + stack.postgres().workers().size());
+    assertThat(defaults.nodes().get(0).role()).isEqualTo("coordinator");
+    assertThat(defaults.nodes().get(0).maxConnections()).isEqualTo(300);
+    assertThat(defaults.nodes().get(0).openNow()).isPositive();
+    assertThat(defaults.nodes().subList(1, defaults.nodes().size())).allSatisfy(w -> {
+      assertThat(w.role()).isEqualTo("worker");
+      assertThat(w.fits()).isFalse();
+      assertThat(w.note()).contains("Citus alone may open").contains("(citus.max_shared_pool_size is ")
+          .contains("set citus.max_shared_pool_size on the coordinator below 292");
+    });
+
+    ConnectionBudget budget = ConnectionBudget.builder().project("app", 1).workerPool("app", 5)
+        .citusPerWorker(20).replicas(2).build();
+    ConnectionBudget.ClusterPlan fits = budget.checkCluster(admin);
+    assertThat(fits.fits()).as(fits.describe()).isTrue();
+    ConnectionBudget.NodePlan worker = fits.nodes().get(1);
+    assertThat(worker.reserved()).isEqualTo(3 + 5 + 20);
+    assertThat(worker.available()).isEqualTo(300 - 28);
+    assertThat(worker.maxReplicas()).isEqualTo((300 - 28) / 5);
+    assertThat(fits.maxReplicas()).isEqualTo((300 - 28) / 5);
+
+    ConnectionBudget.ClusterPlan refused = budget.toBuilder().replicas(100).build().checkCluster(admin);
+    assertThat(refused.nodes().get(0).fits()).as("the coordinator takes 100 x 1").isTrue();
+    assertThat(refused.fits()).isFalse();
+    assertThat(refused.nodes().subList(1, refused.nodes().size())).allSatisfy(w -> {
+      assertThat(w.fits()).isFalse();
+      assertThat(w.required()).isEqualTo(500);
+    });
+    assertThat(refused.describe()).contains("does NOT fit: 100 replicas; at most 54 replicas fit every node");
+  }
+
+  @Test
   void migrationAnalysisSuggestsAPlanAndChangesNothing(BackplaneStack stack) throws Exception {
     ProjectProvisioner provisioner = Stacks.provisioner(stack);
     ProjectConfig p = Stacks.project(stack, "shop", "it_shop", "it_shop", "shop-pw");
@@ -61,7 +99,7 @@ class BudgetAndMigrationIT {
         s.execute("ANALYZE");
       }
       try (CitusAdmin admin = CitusAdmin.open(p)) {
-        MigrationPlan plan = admin.analyzeMigration(1_000);
+        MigrationPlan plan = admin.migrationAnalysis().analyze(1_000);
         assertThat(plan.tables()).hasSize(4).allSatisfy(t -> assertThat(t.bytes()).isGreaterThan(0));
         assertThat(plan.tables()).filteredOn(t -> t.name().name().equals("users")).singleElement()
             .satisfies(t -> assertThat(t.rows()).isEqualTo(500));
@@ -82,15 +120,15 @@ class BudgetAndMigrationIT {
         assertThat(byTable.get("companies").reason()).contains("tenant root");
         assertThat(plan.suggestions().get(0).table().name()).isEqualTo("countries");
         if (stack.postgres().citusAvailable()) {
-          assertThat(admin.distributedTables()).as("analysis changes nothing").isEmpty();
+          assertThat(admin.citusTables()).as("analysis changes nothing").isEmpty();
           // The plan's SQL is runnable as it stands.
           try (Connection c = Stacks.connect(p); Statement s = c.createStatement()) {
             for (String sql : plan.sql()) {
               s.execute(sql);
             }
           }
-          assertThat(admin.distributedTables()).hasSize(4);
-          assertThat(admin.analyzeMigration().tables()).as("distributed tables are not analysed again").isEmpty();
+          assertThat(admin.citusTables()).hasSize(4);
+          assertThat(admin.migrationAnalysis().analyze().tables()).as("distributed tables are not analysed again").isEmpty();
         }
       }
     } finally {

@@ -78,10 +78,10 @@ class CitusAdminIT {
     admin.createReferenceTable(COUNTRIES);
     admin.distributeTable(ODD, "Ten ant", Distribution.shardCount(2));
 
-    Map<String, Cluster.DistributedTable> tables = admin.distributedTables().stream()
-        .collect(Collectors.toMap(Cluster.DistributedTable::name, t -> t));
-    Cluster.DistributedTable companies = tables.get("adm_companies");
-    Cluster.DistributedTable campaigns = tables.get("adm_campaigns");
+    Map<String, Cluster.CitusTable> tables = admin.citusTables().stream()
+        .collect(Collectors.toMap(Cluster.CitusTable::name, t -> t));
+    Cluster.CitusTable companies = tables.get("adm_companies");
+    Cluster.CitusTable campaigns = tables.get("adm_campaigns");
     assertThat(companies.type()).isEqualTo("distributed");
     assertThat(companies.distributionColumn()).contains("id");
     assertThat(companies.shardCount()).isEqualTo(6);
@@ -92,7 +92,7 @@ class CitusAdminIT {
     assertThat(tables.get(ODD.name()).distributionColumn()).contains("Ten ant");
 
     admin.undistributeTable(ODD);
-    assertThat(admin.distributedTables()).extracting(Cluster.DistributedTable::name).doesNotContain(ODD.name());
+    assertThat(admin.citusTables()).extracting(Cluster.CitusTable::name).doesNotContain(ODD.name());
     assertThatThrownBy(() -> admin.distributeTable(TableName.of("adm_missing"), "id"))
         .isInstanceOf(CitusException.class).hasMessageContaining("adm_missing");
   }
@@ -100,7 +100,7 @@ class CitusAdminIT {
   @Test
   @Order(2)
   void reportsReturnRealRows(BackplaneStack stack) throws Exception {
-    List<Cluster.NodeShards> perNode = admin.shardsPerNode();
+    List<Cluster.NodeShards> perNode = admin.reports().shardsPerNode();
     for (PgNode w : stack.postgres().workers()) {
       assertThat(perNode).anySatisfy(n -> {
         assertThat(n.node().port()).isEqualTo(w.address().port());
@@ -108,16 +108,16 @@ class CitusAdminIT {
         assertThat(n.bytes()).isGreaterThan(0);
       });
     }
-    assertThat(admin.shardsPerTable()).anySatisfy(t -> {
+    assertThat(admin.reports().shardsPerTable()).anySatisfy(t -> {
       assertThat(t.table()).isEqualTo("adm_campaigns");
       assertThat(t.shards()).isEqualTo(6);
       assertThat(t.bytes()).isGreaterThan(0);
     });
-    assertThat(admin.databaseSizes()).anySatisfy(d -> {
+    assertThat(admin.reports().databaseSizes()).anySatisfy(d -> {
       assertThat(d.database()).isEqualTo("backplane");
       assertThat(d.bytes()).isGreaterThan(1_000_000);
     });
-    assertThat(admin.connectionsPerDatabase()).anySatisfy(d -> {
+    assertThat(admin.reports().connectionsPerDatabase()).anySatisfy(d -> {
       assertThat(d.database()).isEqualTo("backplane");
       assertThat(d.total()).isGreaterThanOrEqualTo(1);
     });
@@ -131,7 +131,7 @@ class CitusAdminIT {
     });
     try {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(200))
-          .untilAsserted(() -> assertThat(admin.activeDistributedQueries())
+          .untilAsserted(() -> assertThat(admin.reports().activeDistributedQueries())
               .anySatisfy(q -> {
                 assertThat(q.query()).contains("pg_sleep(3)");
                 assertThat(q.user()).isEqualTo("backplane");
@@ -141,8 +141,8 @@ class CitusAdminIT {
       slow.join();
     }
 
-    if (admin.hasStatementStats()) {
-      List<Cluster.StatementStats> slowest = admin.slowestStatements(5);
+    if (admin.reports().hasStatementStats()) {
+      List<Cluster.StatementStats> slowest = admin.reports().slowestStatements(5);
       assertThat(slowest).isNotEmpty().hasSizeLessThanOrEqualTo(5);
       assertThat(slowest.get(0).meanMillis()).isGreaterThanOrEqualTo(slowest.get(slowest.size() - 1).meanMillis());
       assertThat(slowest).anySatisfy(s -> assertThat(s.query()).contains("pg_sleep"));
@@ -221,7 +221,7 @@ class CitusAdminIT {
   }
 
   private static long shardsOn(NodeAddress node) {
-    return admin.shardsPerNode().stream().filter(n -> n.node().equals(node))
+    return admin.reports().shardsPerNode().stream().filter(n -> n.node().equals(node))
         .mapToLong(Cluster.NodeShards::shards).sum();
   }
 }

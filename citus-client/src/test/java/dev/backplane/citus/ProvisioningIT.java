@@ -150,6 +150,42 @@ class ProvisioningIT {
         .hasMessageContaining("confirmDatabaseName must equal its database name 'it_never_created'");
   }
 
+  /**
+   * The drop that used to fail intermittently: the database is gone from some workers already (a
+   * drop interrupted half-way) while the coordinator still has it and Citus still lists it as a
+   * distributed object. A propagated DROP DATABASE then failed with 3D000 on the first worker.
+   */
+  @Test
+  @RequiresCitus
+  void droppingWorksWhateverSubsetOfNodesStillHasTheDatabase(BackplaneStack stack) throws Exception {
+    ProjectProvisioner provisioner = Stacks.provisioner(stack);
+    ProjectConfig p = Stacks.project(stack, "half", "it_half_dropped", "it_half_dropped", "half-pw");
+    provisioner.provision(p);
+    PgNode first = stack.postgres().workers().get(0);
+    try (Connection w = java.sql.DriverManager.getConnection(first.jdbcUrl(stack.postgres().database()),
+        stack.postgres().user(), stack.postgres().password()); Statement s = w.createStatement()) {
+      s.execute("SET citus.enable_ddl_propagation = off");
+      s.execute("SET citus.enable_create_database_propagation = off");
+      s.execute("DROP DATABASE it_half_dropped WITH (FORCE)");
+    }
+    try (Connection c = Stacks.connect(Stacks.admin(stack))) {
+      assertThat(Sql.exists(c, "SELECT 1 FROM pg_dist_object o JOIN pg_database d ON d.oid = o.objid"
+          + " WHERE o.classid = 'pg_database'::regclass AND d.datname = 'it_half_dropped'"))
+          .as("the coordinator still lists the database as distributed").isTrue();
+    }
+
+    ProvisionResult dropped = provisioner.dropProject(p, p.database());
+    assertThat(dropped.actions()).contains("dropped database it_half_dropped on the coordinator")
+        .noneMatch(a -> a.contains("on worker " + first.internalAddress().host() + ":"
+            + first.internalAddress().port()) && a.startsWith("dropped database"));
+    assertDatabaseGoneEverywhere(stack, p.database());
+    try (Connection c = Stacks.connect(Stacks.admin(stack))) {
+      assertThat(Sql.exists(c, "SELECT 1 FROM pg_dist_object WHERE classid = 'pg_database'::regclass"
+          + " AND objid NOT IN (SELECT oid FROM pg_database)")).as("no stale Citus object records").isFalse();
+    }
+    assertThat(provisioner.dropProject(p, p.database()).actions()).as("dropping again is a no-op").isEmpty();
+  }
+
   static void assertDatabaseGoneEverywhere(BackplaneStack stack, String db) throws SQLException {
     List<PgNode> nodes = new java.util.ArrayList<>(stack.postgres().workers());
     nodes.add(stack.postgres().coordinator());

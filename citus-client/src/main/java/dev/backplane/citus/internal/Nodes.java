@@ -34,6 +34,22 @@ public final class Nodes {
     return connect(registered, database, true);
   }
 
+  /**
+   * An unpooled data source for {@code database} on the coordinator, as the admin: each
+   * {@code getConnection()} opens a new connection, which the caller closes.
+   */
+  public javax.sql.DataSource coordinatorDataSource(String database) {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setServerNames(new String[] {admin.host()});
+    ds.setPortNumbers(new int[] {admin.port()});
+    ds.setDatabaseName(database);
+    ds.setUser(admin.user());
+    ds.setPassword(admin.password());
+    ds.setApplicationName(admin.applicationName());
+    ds.setConnectTimeout((int) Math.max(1, admin.pool().connectionTimeout().toSeconds()));
+    return ds;
+  }
+
   private Connection connect(NodeAddress address, String database, boolean map) throws SQLException {
     NodeAddress a = map ? reachable.apply(address) : address;
     Properties p = new Properties();
@@ -54,6 +70,30 @@ public final class Nodes {
       }
     }
     return c;
+  }
+
+  /**
+   * The cluster's Citus databases on the coordinator: every database that accepts connections, is
+   * not a template, has the {@code citus} extension and nodes registered; the admin's first.
+   */
+  public List<String> citusDatabases() throws SQLException {
+    try (Connection main = coordinator(admin.database())) {
+      List<String> all = Sql.query(main, "SELECT datname FROM pg_database WHERE datallowconn"
+          + " AND NOT datistemplate ORDER BY datname <> ?, datname", rs -> rs.getString(1), admin.database());
+      List<String> citus = new java.util.ArrayList<>();
+      for (String db : all) {
+        try (Connection c = coordinator(db)) {
+          if (citusVersion(c).isPresent() && Sql.exists(c, "SELECT 1 FROM pg_dist_node")) {
+            citus.add(db);
+          }
+        } catch (SQLException e) {
+          if (!"3D000".equals(e.getSQLState())) { // dropped since the list was read
+            throw e;
+          }
+        }
+      }
+      return citus;
+    }
   }
 
   /** The Citus extension version in the connected database, empty when Citus is not there. */

@@ -87,7 +87,7 @@ public final class CitusStep implements DemoStep {
         admin.createReferenceTable(COUNTRIES);
         admin.distributeTable(USERS, "user_id", CitusAdmin.Distribution.shardCount(8));
         admin.distributeTable(ORDERS, "user_id", CitusAdmin.Distribution.colocateWith(USERS));
-        for (Cluster.DistributedTable t : admin.distributedTables()) {
+        for (Cluster.CitusTable t : admin.citusTables()) {
           out.say("%-9s %-12s by %-8s %2d shards, colocation group %d", t.name(), t.type(),
               t.distributionColumn().orElse("-"), t.shardCount(), t.colocationId());
         }
@@ -219,13 +219,13 @@ public final class CitusStep implements DemoStep {
   private void report(Figures figures) {
     try (CitusAdmin admin = CitusAdmin.open(projects.adminOn(Projects.APP))) {
       StringBuilder perNode = new StringBuilder();
-      for (Cluster.NodeShards n : admin.shardsPerNode()) {
+      for (Cluster.NodeShards n : admin.reports().shardsPerNode()) {
         out.say("shards on %-10s (%s): %3d placements, %s", projects.nodeName(n.node().port()), n.node(),
             n.shards(), Console.size(n.bytes()));
         perNode.append(perNode.length() == 0 ? "" : ", ").append(projects.nodeName(n.node().port()))
             .append(' ').append(n.shards());
       }
-      for (Cluster.TableShards t : admin.shardsPerTable()) {
+      for (Cluster.TableShards t : admin.reports().shardsPerTable()) {
         out.say("table %-9s %-12s %3d placements, %s", t.table(), t.type(), t.shards(), Console.size(t.bytes()));
       }
       figures.put("shard placements per node", perNode);
