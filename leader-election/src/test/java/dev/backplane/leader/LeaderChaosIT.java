@@ -157,7 +157,7 @@ class LeaderChaosIT {
       faultThread.shutdown();
       faultThread.awaitTermination(90, TimeUnit.SECONDS);
       zombies.shutdown();
-      zombies.awaitTermination(10, TimeUnit.SECONDS);
+      zombies.awaitTermination(LEASE.multipliedBy(3).toSeconds() + 10, TimeUnit.SECONDS);
       synchronized (pauseHandles) {
         pauseHandles.forEach(Faults.Paused::close);
       }
@@ -288,6 +288,13 @@ class LeaderChaosIT {
 
   private void zombieWrite(BackplaneStack stack, LeaseToken token, int round) {
     try (Connection c = connect(stack)) {
+      // Wait (a bounded time) until a newer leader has written, so that the write is stale in the
+      // precise sense the fence must refuse; a write attempted before any newer term exists is
+      // still the newest and is rightly accepted, which made this count depend on timing.
+      long deadline = System.nanoTime() + LEASE.multipliedBy(3).toNanos();
+      while (guard.highestTerm(c, RESOURCE).orElse(-1) <= token.term() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
       c.setAutoCommit(false);
       if (write(c, token, round, true)) {
         zombieAccepted.incrementAndGet();
@@ -296,6 +303,8 @@ class LeaderChaosIT {
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
