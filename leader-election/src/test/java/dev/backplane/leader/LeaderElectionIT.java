@@ -113,6 +113,9 @@ class LeaderElectionIT {
       leader.election().simulateCrash();
       electors.remove(leader);
       Elector next = awaitOneLeader(electors, Duration.ofSeconds(10));
+      // isLeader() flips before the listener, which runs on its executor, has recorded the event.
+      await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
+          .until(() -> !next.recorder().events().isEmpty());
       Recorder.Event elected = next.recorder().events().get(next.recorder().events().size() - 1);
       assertThat(elected.kind()).isEqualTo("elected");
       assertThat(elected.term()).isGreaterThan(oldTerm);
