@@ -393,9 +393,7 @@ class CitusRouterIT {
   }
 
   private static void exec(String sql) throws SQLException {
-    try (Statement s = admin.createStatement()) {
-      s.execute(sql);
-    }
+    ClusterSql.exec(admin, sql);
   }
 
   private static String scalar(String sql) throws SQLException {

@@ -469,16 +469,11 @@ class TenantDataSourceIT {
   }
 
   private static void exec(String sql) throws SQLException {
-    try (Statement s = admin.createStatement()) {
-      s.execute(sql);
-    }
+    ClusterSql.exec(admin, sql);
   }
 
   private static long adminLong(String sql) throws SQLException {
-    try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return ClusterSql.scalarLong(admin, sql);
   }
 
   private static String adminString(String sql) throws SQLException {
