@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import dev.backplane.citus.internal.Sql;
 import dev.backplane.citus.internal.routing.RouterPlans;
+import dev.backplane.citus.internal.routing.StatementText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -148,10 +149,27 @@ public final class TenantScope {
       return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
+    /**
+     * Runs an INSERT, UPDATE or DELETE and returns the rows it changed. A routed UPDATE or DELETE
+     * that changes no row runs once more: on a worker, a statement that waited for a shard split
+     * to finish can run with a snapshot taken before the new shard was filled, and see none of
+     * its rows (docs/citus-client.md, "Writes during shard moves"). The second run has a fresh
+     * snapshot. Since the first changed nothing, the outcome is that of one run a moment later;
+     * only statement-level triggers would notice.
+     */
     public int update(String sql, Object... params) throws SQLException {
       try (PreparedStatement ps = prepare(sql, params)) {
-        return ps.executeUpdate();
+        int changed = ps.executeUpdate();
+        if (changed == 0 && route.node().isPresent() && changesRowsInPlace(sql)) {
+          changed = ps.executeUpdate();
+        }
+        return changed;
       }
+    }
+
+    private static boolean changesRowsInPlace(String sql) {
+      String keyword = StatementText.firstKeyword(sql);
+      return keyword.equalsIgnoreCase("UPDATE") || keyword.equalsIgnoreCase("DELETE");
     }
 
     private PreparedStatement prepare(String sql, Object[] params) throws SQLException {

@@ -24,6 +24,13 @@ final class ClusterSql {
     }
   }
 
+  static String scalarText(Connection admin, String sql) throws SQLException {
+    try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   /** The one node holding {@code shard}, as {@code citus_shards} says. */
   static NodeAddress holder(Connection admin, long shard) throws SQLException {
     try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(

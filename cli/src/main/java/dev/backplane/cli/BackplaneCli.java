@@ -1,5 +1,6 @@
 package dev.backplane.cli;
 
+import dev.backplane.citus.CitusAdmin;
 import dev.backplane.citus.ClusterMonitor;
 import dev.backplane.citus.ClusterOperations;
 import dev.backplane.citus.ClusterStatus;
@@ -205,13 +206,19 @@ public final class BackplaneCli {
     @Option(names = "--exclude", description = "a project database not to rebalance (repeatable)")
     List<String> exclude = new ArrayList<>();
 
+    @Option(names = "--transfer-mode", defaultValue = "AUTO", description = "how shards move:"
+        + " ${COMPLETION-CANDIDATES} (default AUTO: logical replication; use BLOCK_WRITES where"
+        + " any writer runs with synchronous_commit=off, see docs/operations.md)")
+    CitusAdmin.ShardTransferMode transferMode;
+
     ClusterOperations operations() {
       if (timeoutMinutes < 1) {
         throw new IllegalArgumentException("--timeout must be >= 1 minute, was " + timeoutMinutes);
       }
       ProgressPrinter progress = new ProgressPrinter(cli.out, cli.terminal && !cli.plain);
       return ClusterOperations.builder(cli.admin()).timeout(Duration.ofMinutes(timeoutMinutes))
-          .excludeFromRebalance(exclude.toArray(String[]::new)).listener(progress::show).build();
+          .excludeFromRebalance(exclude.toArray(String[]::new)).transferMode(transferMode)
+          .listener(progress::show).build();
     }
 
     int report(ClusterOperations.Report r) {

@@ -53,6 +53,9 @@ class BackplaneCliIT {
     Run badWorker = run(env(stack), "add-worker", "no-port");
     assertThat(badWorker.code()).isEqualTo(2);
     assertThat(badWorker.err()).contains("a worker is HOST:PORT").contains("no-port");
+    Run badMode = run(env(stack), "rebalance", "--transfer-mode", "sideways");
+    assertThat(badMode.code()).isEqualTo(2);
+    assertThat(badMode.err()).contains("--transfer-mode").contains("BLOCK_WRITES");
     Run noHost = run(Map.of("DB_USER", "u", "DB_PASSWORD", "p"), "status");
     assertThat(noHost.code()).isEqualTo(2);
     assertThat(noHost.err()).contains("DB_HOST is required");
@@ -107,7 +110,7 @@ class BackplaneCliIT {
       assertThat(refused.code()).isEqualTo(1);
       assertThat(refused.err()).contains("refusing to remove worker " + worker).contains("it_cli_shop: orders");
 
-      Run drained = run(env, "drain-worker", worker);
+      Run drained = run(env, "drain-worker", worker, "--transfer-mode", "BLOCK_WRITES");
       assertThat(drained.code()).as(drained.out() + drained.err()).isEqualTo(0);
       assertThat(drained.out()).containsPattern("drain it_cli_shop orders: \\d+/\\d+ shards");
       assertThat(shardsOn(stack, worker)).isZero();

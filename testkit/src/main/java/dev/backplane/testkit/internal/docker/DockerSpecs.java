@@ -41,7 +41,9 @@ final class DockerSpecs {
         "-c", "wal_level=logical", // Citus moves shards with logical replication.
         "-c", "max_connections=300",
         "-c", "fsync=off",
-        "-c", "synchronous_commit=off",
+        // Not synchronous_commit=off: logical shard moves can lose writes acknowledged before
+        // their WAL was written (see LocalPostgres).
+        "-c", "synchronous_commit=on",
         "-c", "full_page_writes=off"));
     if (!citus) {
       // The image preloads Citus in postgresql.conf; the command line wins.

@@ -323,7 +323,11 @@ final class LocalPostgres implements AutoCloseable {
     settings.put("shared_buffers", "64MB");
     // Test data is thrown away: durability costs start-up and test time for nothing.
     settings.put("fsync", "off");
-    settings.put("synchronous_commit", "off");
+    // But not synchronous_commit=off: a Citus logical shard move waits for the source's WAL
+    // *write* position, so a commit acknowledged before its WAL was written can be left behind on
+    // the old placement and dropped with it (seen in ShardMoveUnderLoadIT). With fsync off, the
+    // write at commit costs little.
+    settings.put("synchronous_commit", "on");
     settings.put("full_page_writes", "off");
     // Citus moves shards with logical replication.
     settings.put("wal_level", citusWanted() ? "logical" : "replica");
