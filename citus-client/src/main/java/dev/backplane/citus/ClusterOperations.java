@@ -1,9 +1,9 @@
 package dev.backplane.citus;
 
-import static dev.backplane.citus.internal.Sql.ident;
-
 import dev.backplane.citus.CitusAdmin.ShardTransferMode;
+import dev.backplane.citus.internal.NodeJoining;
 import dev.backplane.citus.internal.Nodes;
+import dev.backplane.citus.internal.RebalanceJobs;
 import dev.backplane.citus.internal.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -73,6 +73,8 @@ public final class ClusterOperations implements AutoCloseable {
   private final Duration pollEvery;
   private final ShardTransferMode transferMode;
   private final Consumer<Progress> listener;
+  private final NodeJoining joining;
+  private final RebalanceJobs jobs;
 
   private ClusterOperations(Builder b) {
     this.admin = b.admin;
@@ -82,6 +84,9 @@ public final class ClusterOperations implements AutoCloseable {
     this.pollEvery = b.pollEvery;
     this.transferMode = b.transferMode;
     this.listener = b.listener;
+    this.joining = new NodeJoining(nodes, admin.database());
+    this.jobs = new RebalanceJobs(nodes, transferMode.name().toLowerCase(Locale.ROOT), pollEvery,
+        listener);
   }
 
   /** @param admin a superuser on the coordinator's main Citus database (e.g. {@code postgres}) */
@@ -231,17 +236,17 @@ public final class ClusterOperations implements AutoCloseable {
       }
     }
     for (String db : prepare) {
-      run.project(db, o -> prepare(db, node, o));
+      run.project(db, o -> joining.prepare(db, node, o));
     }
     for (String db : dbs) {
-      run.project(db, o -> register(db, node, o));
+      run.project(db, o -> joining.register(db, node, o));
     }
     for (String db : dbs) {
       if (excluded.contains(db)) {
         run.skip(db, "excluded from rebalancing");
         continue;
       }
-      run.project(db, o -> move(db, false, o, run));
+      run.project(db, o -> jobs.run(db, false, o, run));
     }
     return run.report();
   }
@@ -261,7 +266,7 @@ public final class ClusterOperations implements AutoCloseable {
         run.skip(db, "excluded from rebalancing");
         continue;
       }
-      run.project(db, o -> move(db, false, o, run));
+      run.project(db, o -> jobs.run(db, false, o, run));
     }
     return run.report();
   }
@@ -290,7 +295,7 @@ public final class ClusterOperations implements AutoCloseable {
             o.already(node + " was already marked to receive no shards");
           }
         }
-        move(db, true, o, run);
+        jobs.run(db, true, o, run);
       });
     }
     return run.report();
@@ -355,215 +360,6 @@ public final class ClusterOperations implements AutoCloseable {
     }
   }
 
-  /**
-   * Makes {@code db} usable on the new node: its owner role and the roles with inter-node
-   * credentials (with the coordinator's verifiers), the database, and where Citus is in it, the
-   * extension and the {@code pg_dist_authinfo} rows.
-   */
-  private void prepare(String db, NodeAddress node, Outcome o) throws SQLException {
-    try (Connection pc = nodes.coordinator(db)) {
-      boolean citus = Nodes.citusVersion(pc).isPresent();
-      if (citus && Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
-          node.host(), node.port())) {
-        return; // registered: prepared by an earlier run
-      }
-      String owner = Sql.queryOne(pc, "SELECT pg_get_userbyid(datdba) FROM pg_database"
-          + " WHERE datname = current_database()", rs -> rs.getString(1)).orElseThrow();
-      List<String[]> authinfo = citus ? Sql.query(pc, "SELECT rolename, authinfo FROM pg_dist_authinfo"
-          + " WHERE nodeid = 0", rs -> new String[] {rs.getString(1), rs.getString(2)}) : List.of();
-      Set<String> roles = new LinkedHashSet<>();
-      roles.add(owner);
-      authinfo.forEach(a -> roles.add(a[0]));
-      try (Connection main = nodes.coordinator(admin.database());
-          Connection nodeMain = nodes.node(node, admin.database())) {
-        for (String role : roles) {
-          copyRole(main, nodeMain, role, node, o);
-        }
-        if (!Sql.exists(nodeMain, "SELECT 1 FROM pg_database WHERE datname = ?", db)) {
-          Sql.exec(nodeMain, "SET citus.enable_create_database_propagation = off");
-          Sql.exec(nodeMain, "CREATE DATABASE " + ident(db, "database") + " OWNER " + ident(owner, "role"));
-          Sql.exec(nodeMain, "REVOKE CONNECT, TEMPORARY ON DATABASE " + ident(db, "database") + " FROM PUBLIC");
-          o.done("created database " + db + " on " + node);
-        } else {
-          o.already("database " + db + " exists on " + node);
-        }
-      }
-      if (!citus) {
-        return;
-      }
-      try (Connection nodeDb = nodes.node(node, db)) {
-        if (Nodes.citusVersion(nodeDb).isEmpty()) {
-          Sql.exec(nodeDb, "CREATE EXTENSION IF NOT EXISTS citus");
-          o.done("created extension citus in " + db + " on " + node);
-        }
-        for (String[] a : authinfo) {
-          if (!Sql.exists(nodeDb, "SELECT 1 FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = ?"
-              + " AND authinfo = ?", a[0], a[1])) {
-            Sql.call(nodeDb, "DELETE FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = ?", a[0]);
-            Sql.call(nodeDb, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, ?, ?)", a[0], a[1]);
-            o.done("stored " + a[0] + "'s inter-node credentials on " + node);
-          }
-        }
-      }
-    }
-  }
-
-  /** Registers (and so activates) the node in {@code db}. */
-  private void register(String db, NodeAddress node, Outcome o) throws SQLException {
-    try (Connection pc = nodes.coordinator(db)) {
-      if (Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
-          node.host(), node.port())) {
-        o.already("worker " + node + " registered");
-        return;
-      }
-      Sql.call(pc, "SELECT citus_add_node(?, ?)", node.host(), node.port());
-      o.done("registered worker " + node);
-    }
-  }
-
-  /** Creates {@code role} on the new node with the coordinator's password verifier, if missing. */
-  private static void copyRole(Connection main, Connection nodeMain, String role, NodeAddress node,
-      Outcome o) throws SQLException {
-    if (Sql.exists(nodeMain, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
-      return;
-    }
-    Optional<String[]> source = Sql.queryOne(main, "SELECT rolcanlogin::text, rolpassword FROM pg_authid"
-        + " WHERE rolname = ?", rs -> new String[] {rs.getString(1), rs.getString(2)}, role);
-    if (source.isEmpty()) {
-      throw new SQLException("role " + Sql.printable(role) + " is not on the coordinator");
-    }
-    String sql = "CREATE ROLE " + ident(role, "role") + ("true".equals(source.get()[0]) ? " LOGIN" : "")
-        + (source.get()[1] != null ? " PASSWORD " + Sql.literal(source.get()[1]) : "");
-    Sql.exec(nodeMain, sql);
-    o.done("created role " + role + " on " + node);
-  }
-
-  /** Starts (or finds running) a rebalance or drain job in {@code db} and waits for it with progress. */
-  private void move(String db, boolean drainOnly, Outcome o, Run run) throws SQLException {
-    String operation = drainOnly ? "drain" : "rebalance";
-    try (Connection pc = nodes.coordinator(db)) {
-      Optional<Object[]> running = Sql.queryOne(pc, "SELECT job_id, state::text FROM citus_rebalance_status()"
-          + " WHERE state::text IN ('scheduled', 'running', 'cancelling', 'failing')",
-          rs -> new Object[] {rs.getLong(1), rs.getString(2)});
-      List<Planned> plan;
-      long job;
-      if (running.isPresent()) {
-        job = (Long) running.get()[0];
-        o.already(operation + " job " + job + " was already " + running.get()[1] + "; waited for it");
-        plan = plan(pc, drainOnly);
-      } else {
-        plan = plan(pc, drainOnly);
-        if (plan.isEmpty()) {
-          o.already(drainOnly ? "no shards to move away" : "balanced: nothing to move");
-          return;
-        }
-        Optional<Long> started = Sql.queryOne(pc, "SELECT citus_rebalance_start(drain_only => ?,"
-            + " shard_transfer_mode => ?::citus.shard_transfer_mode)", rs -> {
-              long id = rs.getLong(1);
-              return rs.wasNull() ? null : id;
-            }, drainOnly, transferMode.name().toLowerCase(Locale.ROOT));
-        if (started.isEmpty()) {
-          o.already(drainOnly ? "no shards to move away" : "balanced: nothing to move");
-          return;
-        }
-        job = started.get();
-        o.done("started " + operation + " job " + job + " (" + plan.size() + " moves planned)");
-      }
-      await(pc, db, job, operation, plan, o, run);
-    }
-  }
-
-  private record Planned(String table, long shardId, long bytes, NodeAddress target) {}
-
-  /**
-   * The moves planned now, one per shard (colocated tables listed each). The plan's own
-   * {@code shard_size} is 0 under the default by-shard-count strategy, so sizes come from
-   * {@code citus_shards}.
-   */
-  private static List<Planned> plan(Connection pc, boolean drainOnly) throws SQLException {
-    return Sql.query(pc, "SELECT p.table_name::text, p.shardid, coalesce(max(s.shard_size), p.shard_size),"
-        + " p.targetname, p.targetport FROM get_rebalance_table_shards_plan(drain_only => ?) p"
-        + " LEFT JOIN citus_shards s ON s.shardid = p.shardid"
-        + " GROUP BY p.table_name, p.shardid, p.shard_size, p.targetname, p.targetport ORDER BY p.shardid",
-        rs -> new Planned(rs.getString(1), rs.getLong(2), rs.getLong(3),
-            new NodeAddress(rs.getString(4), rs.getInt(5))), drainOnly);
-  }
-
-  private void await(Connection pc, String db, long job, String operation, List<Planned> plan,
-      Outcome o, Run run) throws SQLException {
-    Instant started = Instant.now();
-    while (true) {
-      Set<Long> moved = moved(pc, plan);
-      Map<String, TableMoves> perTable = new LinkedHashMap<>();
-      Map<String, int[]> totals = new LinkedHashMap<>();
-      Map<String, long[]> bytes = new LinkedHashMap<>();
-      for (Planned p : plan) {
-        totals.computeIfAbsent(p.table(), t -> new int[2])[1]++;
-        bytes.computeIfAbsent(p.table(), t -> new long[2])[1] += p.bytes();
-        if (moved.contains(p.shardId())) {
-          totals.get(p.table())[0]++;
-          bytes.get(p.table())[0] += p.bytes();
-        }
-      }
-      Duration elapsed = Duration.between(started, Instant.now());
-      long allBytes = plan.stream().mapToLong(Planned::bytes).sum();
-      long movedBytes = bytes.values().stream().mapToLong(b -> b[0]).sum();
-      Optional<Duration> estimate = movedBytes == 0 || allBytes == 0 ? Optional.empty()
-          : Optional.of(Duration.ofMillis((long) (elapsed.toMillis() * (double) (allBytes - movedBytes) / movedBytes)));
-      for (var e : totals.entrySet()) {
-        long[] b = bytes.get(e.getKey());
-        perTable.put(e.getKey(), new TableMoves(e.getKey(), e.getValue()[0], b[0]));
-        listener.accept(new Progress(operation, db, e.getKey(), e.getValue()[0], e.getValue()[1],
-            b[0], b[1], elapsed, estimate));
-      }
-      String state = Sql.queryOne(pc, "SELECT state::text FROM pg_dist_background_job WHERE job_id = ?",
-          rs -> rs.getString(1), job).orElse("finished");
-      if (state.equals("finished") || state.equals("failed") || state.equals("cancelled")) {
-        o.moved(perTable.values());
-        if (!state.equals("finished")) {
-          String why = Sql.queryOne(pc, "SELECT string_agg(DISTINCT message, '; ') FROM pg_dist_background_task"
-              + " WHERE job_id = ? AND coalesce(message, '') <> ''", rs -> rs.getString(1), job).orElse(null);
-          throw new SQLException(operation + " job " + job + " " + state + (why != null ? ": " + why.strip() : ""));
-        }
-        o.done(operation + " job " + job + " finished");
-        return;
-      }
-      if (run.deadline.isBefore(Instant.now())) {
-        throw run.stop("timed out after " + timeout + " waiting for " + operation + " job " + job
-            + " in " + db + " (" + moved.size() + " of " + plan.size() + " planned moves done); the job keeps"
-            + " running in the background: run the same operation again to wait for it and finish", null);
-      }
-      try {
-        Thread.sleep(pollEvery.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw run.stop("interrupted while waiting for " + operation + " job " + job + " in " + db
-            + "; the job keeps running in the background: run the same operation again to finish", e);
-      }
-    }
-  }
-
-  /** Shard ids of {@code plan} whose placement is now on the planned target. */
-  private static Set<Long> moved(Connection pc, List<Planned> plan) throws SQLException {
-    if (plan.isEmpty()) {
-      return Set.of();
-    }
-    Map<Long, Set<NodeAddress>> at = new HashMap<>();
-    Long[] ids = plan.stream().map(Planned::shardId).toArray(Long[]::new);
-    Sql.query(pc, "SELECT p.shardid, n.nodename, n.nodeport FROM pg_dist_placement p"
-        + " JOIN pg_dist_node n ON n.groupid = p.groupid WHERE p.shardid = ANY(?)", rs -> {
-          at.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(new NodeAddress(rs.getString(2), rs.getInt(3)));
-          return null;
-        }, pc.createArrayOf("bigint", ids));
-    Set<Long> moved = new HashSet<>();
-    for (Planned p : plan) {
-      if (at.getOrDefault(p.shardId(), Set.of()).contains(p.target())) {
-        moved.add(p.shardId());
-      }
-    }
-    return moved;
-  }
-
   private static NodeAddress node(String host, int port) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("a worker host is required, e.g. 10.0.0.7");
@@ -586,7 +382,7 @@ public final class ClusterOperations implements AutoCloseable {
   }
 
   /** One call: the outcomes so far and its deadline. */
-  private final class Run {
+  private final class Run implements RebalanceJobs.Deadline {
     final String operation;
     final Optional<NodeAddress> node;
     final Instant start = Instant.now();
@@ -627,7 +423,18 @@ public final class ClusterOperations implements AutoCloseable {
       o.skipped = why;
     }
 
-    OperationException stop(String message, Throwable cause) {
+    @Override
+    public boolean passed() {
+      return deadline.isBefore(Instant.now());
+    }
+
+    @Override
+    public Duration timeout() {
+      return timeout;
+    }
+
+    @Override
+    public OperationException stop(String message, Throwable cause) {
       return new OperationException(operation + ": " + message, report(), cause);
     }
 
@@ -638,7 +445,7 @@ public final class ClusterOperations implements AutoCloseable {
   }
 
   /** The mutable record of one project's steps during a call. */
-  private static final class Outcome {
+  private static final class Outcome implements RebalanceJobs.Moves {
     final String db;
     final List<String> done = new ArrayList<>();
     final List<String> already = new ArrayList<>();
@@ -651,17 +458,20 @@ public final class ClusterOperations implements AutoCloseable {
       this.db = db;
     }
 
-    void done(String what) {
+    @Override
+    public void done(String what) {
       log.info("{}: {}", db, what);
       done.add(what);
     }
 
-    void already(String what) {
+    @Override
+    public void already(String what) {
       log.info("{}: already done: {}", db, what);
       already.add(what);
     }
 
-    void moved(Collection<TableMoves> tables) {
+    @Override
+    public void moved(Collection<TableMoves> tables) {
       tables.stream().filter(t -> t.shards() > 0).forEach(moved::add);
     }
 
