@@ -71,7 +71,7 @@ final class DockerRedis {
     this.config = config;
     this.host = host;
     this.track = track;
-    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
+    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList(), Optional.empty());
     List<Integer> ports = DockerSpecs.freePorts(5);
     data.add(new Server("redis-0", ports.get(0), host));
     data.add(new Server("redis-1", ports.get(1), host));
