@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -56,9 +57,17 @@ public final class TlsMaterial {
    * @throws UncheckedIOException when {@code dir} cannot be written
    */
   public static TlsMaterial generate(Path dir) {
+    return generate(dir, List.of());
+  }
+
+  /**
+   * As {@link #generate(Path)}, with a server certificate that also names {@code extraHostNames}
+   * (an IP address literal becomes an IP SAN, anything else a DNS SAN), e.g. container aliases.
+   */
+  public static TlsMaterial generate(Path dir, List<String> extraHostNames) {
     try {
       Files.createDirectories(dir);
-      Certificates.Issued issued = Certificates.caAndServer(dir);
+      Certificates.Issued issued = Certificates.caAndServer(dir, List.copyOf(extraHostNames));
       return new TlsMaterial(dir.toAbsolutePath(), issued.ca(), issued.server(), issued.storePassword());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write certificates to " + dir + ": " + e.getMessage(), e);

@@ -62,8 +62,13 @@ public final class Certificates {
 
   private Certificates() {}
 
-  /** Generates the CA and the server certificate and writes every file into {@code dir}. */
-  public static Issued caAndServer(Path dir) throws IOException {
+  /**
+   * Generates the CA and the server certificate and writes every file into {@code dir}.
+   *
+   * @param extraNames more names the server certificate covers besides 127.0.0.1, ::1 and
+   *     localhost: IP address literals become IP SANs, anything else a DNS SAN
+   */
+  public static Issued caAndServer(Path dir, java.util.List<String> extraNames) throws IOException {
     try {
       KeyPair caKeys = keyPair();
       X500Name caName = new X500Name("CN=Backplane test CA " + HexFormat.of().toHexDigits(RANDOM.nextInt()));
@@ -77,10 +82,14 @@ public final class Certificates {
       X509Certificate ca = sign(caBuilder, caKeys);
 
       KeyPair serverKeys = keyPair();
-      GeneralNames names = new GeneralNames(new GeneralName[] {
+      java.util.List<GeneralName> sans = new java.util.ArrayList<>(java.util.List.of(
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
           new GeneralName(GeneralName.iPAddress, "::1"),
-          new GeneralName(GeneralName.dNSName, "localhost")});
+          new GeneralName(GeneralName.dNSName, "localhost")));
+      for (String name : extraNames) {
+        sans.add(new GeneralName(isIpLiteral(name) ? GeneralName.iPAddress : GeneralName.dNSName, name));
+      }
+      GeneralNames names = new GeneralNames(sans.toArray(GeneralName[]::new));
       X509v3CertificateBuilder serverBuilder = new JcaX509v3CertificateBuilder(ca, serial(),
           Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)),
           new javax.security.auth.x500.X500Principal("CN=localhost"), serverKeys.getPublic())
@@ -114,6 +123,10 @@ public final class Certificates {
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot generate test certificates: " + e, e);
     }
+  }
+
+  static boolean isIpLiteral(String name) {
+    return name.matches("\\d{1,3}(\\.\\d{1,3}){3}") || name.contains(":");
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {

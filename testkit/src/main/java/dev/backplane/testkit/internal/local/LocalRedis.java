@@ -5,6 +5,7 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.RedisTlsConf;
 import dev.backplane.testkit.internal.SentinelProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -142,23 +143,14 @@ final class LocalRedis implements AutoCloseable {
     awaitPing(s, config.sentinelPassword());
   }
 
-  /**
-   * {@code port}, or on a TLS stack {@code tls-port} with the plain port closed ({@code port 0}),
-   * TLS for replication and (Sentinels) for their own connections, and client certificates not
-   * asked for: clients authenticate with passwords.
-   */
+  /** {@code port}, or on a TLS stack the TLS-only lines ({@link RedisTlsConf}). */
   private String listen(Server s) {
     if (tls.isEmpty()) {
       return "port " + s.port + "\n";
     }
     TlsMaterial t = tls.get();
-    return "port 0\n"
-        + "tls-port " + s.port + "\n"
-        + "tls-cert-file " + quote(t.serverCertFile().toString()) + "\n"
-        + "tls-key-file " + quote(t.serverKeyFile().toString()) + "\n"
-        + "tls-ca-cert-file " + quote(t.caFile().toString()) + "\n"
-        + "tls-auth-clients no\n"
-        + "tls-replication yes\n";
+    return RedisTlsConf.lines(s.port, t.serverCertFile().toString(), t.serverKeyFile().toString(),
+        t.caFile().toString());
   }
 
   private Path write(String name, String text) {

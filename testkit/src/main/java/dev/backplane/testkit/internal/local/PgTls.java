@@ -2,12 +2,13 @@ package dev.backplane.testkit.internal.local;
 
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.PgTlsConf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,13 +34,7 @@ final class PgTls {
       Files.copy(material.serverKeyFile(), dir.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
       Files.copy(material.caFile(), dir.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
-      // No "host" or "hostnossl" line: a connection without TLS finds no entry and is refused.
-      Files.writeString(dir.resolve("pg_hba.conf"), String.join("\n",
-          "# written by backplane-testkit: TLS only",
-          "local all all trust",
-          "hostssl all all 127.0.0.1/32 scram-sha-256",
-          "hostssl all all ::1/128 scram-sha-256",
-          ""));
+      Files.writeString(dir.resolve("pg_hba.conf"), PgTlsConf.hba(List.of("127.0.0.1/32", "::1/128")));
     } catch (IOException e) {
       throw new StackException("cannot write PostgreSQL's TLS files to " + dir + " (" + e.getMessage()
           + "); set BACKPLANE_STACK_DIR to a writable directory", e);
@@ -56,15 +51,7 @@ final class PgTls {
    * connections to each other checking each other's certificate and host name.
    */
   Map<String, String> serverSettings(boolean citus) {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("ssl", "on");
-    s.put("ssl_cert_file", dir.resolve("server.crt").toString());
-    s.put("ssl_key_file", dir.resolve("server.key").toString());
-    s.put("ssl_min_protocol_version", "TLSv1.2");
-    s.put("hba_file", dir.resolve("pg_hba.conf").toString());
-    if (citus) {
-      s.put("citus.node_conninfo", "sslmode=verify-full sslrootcert=" + dir.resolve("ca.crt"));
-    }
-    return s;
+    return PgTlsConf.settings(dir.resolve("server.crt").toString(), dir.resolve("server.key").toString(),
+        dir.resolve("ca.crt").toString(), dir.resolve("pg_hba.conf").toString(), citus);
   }
 }
