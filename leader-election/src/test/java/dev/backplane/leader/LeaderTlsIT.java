@@ -9,7 +9,8 @@ import dev.backplane.testkit.BackplaneTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,69 +21,59 @@ import org.junit.jupiter.api.Test;
  */
 @BackplaneTest(tls = true)
 class LeaderTlsIT {
-  private final List<AutoCloseable> toClose = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = toClose.size() - 1; i >= 0; i--) {
-      toClose.get(i).close();
-    }
-    toClose.clear();
-  }
-
-  private record Elector(LeaderElection election, Recorder recorder) {}
-
-  private Elector elector(BackplaneStack stack, LeaderElectionConfig config) {
-    RedisHa ha = Harness.redis(stack);
-    toClose.add(ha);
-    assertThat(ha.config().tls()).isTrue();
-    LeaderElection e = LeaderElection.create(ha, config);
-    toClose.add(e);
-    Recorder r = new Recorder(config.identity());
-    e.addListener(r, Runnable::run);
-    e.start();
-    return new Elector(e, r);
-  }
-
-  private static Elector awaitOneLeader(List<Elector> electors, Duration within) {
-    await().atMost(within).pollInterval(Duration.ofMillis(10))
-        .until(() -> electors.stream().filter(e -> e.election().isLeader()).count() == 1);
-    return electors.stream().filter(e -> e.election().isLeader()).findFirst().orElseThrow();
-  }
 
   @Test
   void electsHandsOverAndRidesAFailoverOverTls(BackplaneStack stack) {
     String name = Harness.uniqueName("tls");
-    List<Elector> electors = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      // A lease longer than the Sentinels take to fail over, as in LeaderElectionIT's failover test.
-      electors.add(elector(stack, LeaderElectionConfig.builder(name).identity(name + "-replica-" + i)
-          .leaseTtl(Duration.ofSeconds(6)).renewDeadline(Duration.ofSeconds(4))
-          .retryPeriod(Duration.ofMillis(500)).build()));
-    }
-    Elector first = awaitOneLeader(electors, Duration.ofSeconds(15));
-    long firstTerm = first.election().currentToken().orElseThrow().term();
-    assertThat(firstTerm).isPositive();
-
-    first.election().close();
-    electors.remove(first);
-    assertThat(first.recorder().events()).last()
-        .satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.SHUTDOWN));
-    Elector second = awaitOneLeader(electors, Duration.ofSeconds(15));
-    long secondTerm = second.election().currentToken().orElseThrow().term();
-    assertThat(secondTerm).isGreaterThan(firstTerm);
-
+    List<RedisHa> clients = new ArrayList<>();
+    Map<LeaderElection, Recorder> electors = new java.util.LinkedHashMap<>();
     try {
-      stack.faults().killRedisMaster();
-      await().atMost(Duration.ofSeconds(30)).until(() -> second.recorder().events().size() >= 2);
-      assertThat(second.recorder().events().get(1).reason()).isEqualTo(RevokeReason.FAILOVER);
-      Elector third = awaitOneLeader(electors, Duration.ofSeconds(40));
-      assertThat(third.election().currentToken().orElseThrow().term()).isGreaterThan(secondTerm);
-      for (Elector e : electors) {
-        assertThat(e.recorder().alternates()).as(e.recorder().toString()).isTrue();
+      for (int i = 0; i < 3; i++) {
+        RedisHa ha = Harness.redis(stack);
+        clients.add(ha);
+        assertThat(ha.config().tls()).isTrue();
+        // A lease longer than the Sentinels take to fail over, as in LeaderElectionIT's failover test.
+        LeaderElection election = LeaderElection.create(ha, LeaderElectionConfig.builder(name)
+            .identity(name + "-replica-" + i).leaseTtl(Duration.ofSeconds(6))
+            .renewDeadline(Duration.ofSeconds(4)).retryPeriod(Duration.ofMillis(500)).build());
+        Recorder recorder = new Recorder(election.identity());
+        election.addListener(recorder, Runnable::run);
+        electors.put(election, recorder);
+        election.start();
+      }
+      LeaderElection first = theLeader(electors.keySet());
+      long firstTerm = first.currentToken().orElseThrow().term();
+      assertThat(firstTerm).isPositive();
+
+      first.close();
+      Recorder firstEvents = electors.remove(first);
+      assertThat(firstEvents.events()).last().satisfies(e -> assertThat(e.reason()).isEqualTo(RevokeReason.SHUTDOWN));
+      LeaderElection second = theLeader(electors.keySet());
+      long secondTerm = second.currentToken().orElseThrow().term();
+      assertThat(secondTerm).isGreaterThan(firstTerm);
+
+      try {
+        stack.faults().killRedisMaster();
+        Recorder secondEvents = electors.get(second);
+        await().atMost(Duration.ofSeconds(30)).until(() -> secondEvents.events().size() >= 2);
+        assertThat(secondEvents.events().get(1).reason()).isEqualTo(RevokeReason.FAILOVER);
+        LeaderElection third = theLeader(electors.keySet());
+        assertThat(third.currentToken().orElseThrow().term()).isGreaterThan(secondTerm);
+        electors.values().forEach(r -> assertThat(r.alternates()).as(r.toString()).isTrue());
+      } finally {
+        stack.faults().restoreRedis();
       }
     } finally {
-      stack.faults().restoreRedis();
+      electors.keySet().forEach(LeaderElection::close);
+      clients.forEach(RedisHa::close);
     }
+  }
+
+  /** Waits (generously: Sentinel failovers and a shared machine) until exactly one elector leads. */
+  private static LeaderElection theLeader(java.util.Collection<LeaderElection> electors) {
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(10))
+        .until(() -> electors.stream().filter(LeaderElection::isLeader).count() == 1);
+    Optional<LeaderElection> leader = electors.stream().filter(LeaderElection::isLeader).findFirst();
+    return leader.orElseThrow();
   }
 }
