@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal;
 
+import dev.backplane.core.internal.Causes;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class ConnectFailures {
   }
 
   static Optional<String> explanation(SQLException e, String server, Lookup props) {
-    String all = messages(e).toLowerCase(Locale.ROOT);
+    String all = Causes.text(e).toLowerCase(Locale.ROOT);
     String sslmode = Optional.ofNullable(props.get("sslmode")).orElse("prefer (pgjdbc's default)");
     String rootCert = Optional.ofNullable(props.get("sslrootcert"))
         .orElse("not set, so pgjdbc's default ~/.postgresql/root.crt");
@@ -77,13 +78,5 @@ public final class ConnectFailures {
           + " " + WHERE_TO_SET + ".");
     }
     return Optional.empty();
-  }
-
-  private static String messages(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null && sb.length() < 10_000; t = t.getCause()) {
-      sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
-    }
-    return sb.toString();
   }
 }

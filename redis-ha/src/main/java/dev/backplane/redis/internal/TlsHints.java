@@ -1,5 +1,6 @@
 package dev.backplane.redis.internal;
 
+import dev.backplane.core.internal.Causes;
 import dev.backplane.redis.RedisHaConfig;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,7 +14,7 @@ public final class TlsHints {
 
   /** A sentence naming the setting to change, or empty when {@code e} does not look like a TLS problem. */
   public static Optional<String> hint(Throwable e, RedisHaConfig c) {
-    String all = messages(e).toLowerCase(Locale.ROOT);
+    String all = Causes.text(e).toLowerCase(Locale.ROOT);
     String ca = c.tlsCaFile().map(p -> "REDIS_TLS_CA_FILE=" + p).orElse("REDIS_TLS_CA_FILE unset: the JVM's trust store");
     if (c.tls()) {
       if (all.contains("pkix") || all.contains("certification path") || all.contains("signature check failed")
@@ -41,13 +42,5 @@ public final class TlsHints {
           + " (RedisHaConfig.Builder.tls(true).tlsCaFile(..))");
     }
     return Optional.empty();
-  }
-
-  private static String messages(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null && sb.length() < 10_000; t = t.getCause()) {
-      sb.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" / ");
-    }
-    return sb.toString();
   }
 }
