@@ -53,7 +53,10 @@ public final class BackplaneExtension implements ParameterResolver, ExecutionCon
     boolean tls = annotation.map(BackplaneTest::tls).orElse(false);
     boolean fresh = tls || annotation.map(BackplaneTest::freshStack).orElse(false);
     ExtensionContext owner = fresh ? classContext(context) : context.getRoot();
-    Holder holder = owner.getStore(NS).getOrComputeIfAbsent(KEY, k -> new Holder(tls), Holder.class);
+    // A store sees its parents' values: a class's own stack needs a key of its own, or the class
+    // would be handed the shared stack whenever another class had started it first.
+    String key = fresh ? KEY + ":" + testClass.map(Class::getName).orElse("?") : KEY;
+    Holder holder = owner.getStore(NS).getOrComputeIfAbsent(key, k -> new Holder(tls), Holder.class);
     return holder.get();
   }
 
