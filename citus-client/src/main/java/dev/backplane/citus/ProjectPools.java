@@ -1,6 +1,7 @@
 package dev.backplane.citus;
 
 import com.zaxxer.hikari.HikariConfig;
+import dev.backplane.citus.internal.ExplainingDataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.backplane.core.ConfigException;
@@ -150,6 +151,8 @@ public final class ProjectPools implements AutoCloseable {
     h.addDataSourceProperty("tcpKeepAlive", "true");
     // The project's own pgjdbc properties (sslmode, socketTimeout, ...) win over the defaults above.
     config.jdbcProperties().forEach(h::addDataSourceProperty);
+    // Connect-time TLS failures name the setting that fixes them (sslmode, sslrootcert).
+    ExplainingDataSource.install(h);
     return h;
   }
 

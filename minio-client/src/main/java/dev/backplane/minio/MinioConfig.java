@@ -37,6 +37,7 @@ public final class MinioConfig {
   private final String bucket;
   private final int maxAttempts;
   private final Duration retryWait;
+  private final java.nio.file.Path tlsCaFile;
 
   private MinioConfig(Builder b, URI endpoint, URI publicEndpoint) {
     this.endpoint = endpoint;
@@ -47,6 +48,7 @@ public final class MinioConfig {
     this.bucket = b.bucket;
     this.maxAttempts = b.maxAttempts;
     this.retryWait = b.retryWait;
+    this.tlsCaFile = b.tlsCaFile;
   }
 
   /** A new builder; {@code endpoint}, {@code accessKey}, {@code secretKey}, {@code region} and {@code bucket} are required. */
@@ -57,7 +59,9 @@ public final class MinioConfig {
   /**
    * Reads {@code MINIO_ENDPOINT}, {@code MINIO_PUBLIC_ENDPOINT} (optional, defaults to the
    * endpoint), {@code MINIO_ACCESS_KEY}, {@code MINIO_SECRET_KEY}, {@code MINIO_REGION} and
-   * {@code MINIO_BUCKET} from the process environment.
+   * {@code MINIO_BUCKET} from the process environment, and {@code MINIO_TLS_CA_FILE} (optional: the
+   * PEM file of the CA that signed an {@code https} endpoint's certificate, instead of the JVM's
+   * trust store).
    *
    * @throws dev.backplane.core.ConfigException listing every missing or malformed variable
    */
@@ -80,6 +84,8 @@ public final class MinioConfig {
     b.secretKey = b.read(settings, "MINIO_SECRET_KEY", p);
     b.region = b.read(settings, "MINIO_REGION", p);
     b.bucket = b.read(settings, "MINIO_BUCKET", p);
+    b.tlsCaFile = java.util.Optional.ofNullable(b.read(settings, "MINIO_TLS_CA_FILE", p))
+        .map(java.nio.file.Path::of).orElse(null);
     return b.build(p);
   }
 
@@ -94,6 +100,7 @@ public final class MinioConfig {
     b.bucket = bucket;
     b.maxAttempts = maxAttempts;
     b.retryWait = retryWait;
+    b.tlsCaFile = tlsCaFile;
     return b;
   }
 
@@ -137,11 +144,20 @@ public final class MinioConfig {
     return retryWait;
   }
 
+  /**
+   * The PEM file of the CA(s) trusted for an {@code https} endpoint instead of the JVM's trust
+   * store (a private CA); empty to use the JVM's.
+   */
+  public java.util.Optional<java.nio.file.Path> tlsCaFile() {
+    return java.util.Optional.ofNullable(tlsCaFile);
+  }
+
   @Override
   public String toString() {
     return "MinioConfig[endpoint=" + endpoint + ", publicEndpoint=" + publicEndpoint
         + ", accessKey=" + accessKey + ", region=" + region + ", bucket=" + bucket
-        + ", maxAttempts=" + maxAttempts + ", retryWait=" + retryWait + "]";
+        + ", maxAttempts=" + maxAttempts + ", retryWait=" + retryWait
+        + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile) + "]";
   }
 
   /** Collects values; {@link #build()} checks them all at once. */
@@ -154,6 +170,7 @@ public final class MinioConfig {
     private String bucket;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration retryWait = DEFAULT_RETRY_WAIT;
+    private java.nio.file.Path tlsCaFile;
     /** Set when read from settings, so that messages name the variables. */
     private String origin;
     /** Variables whose value could not be read (already reported, so not "required" again). */
@@ -208,6 +225,15 @@ public final class MinioConfig {
       return this;
     }
 
+    /**
+     * The PEM file of the CA(s) that signed the {@code https} endpoint's certificate, trusted
+     * instead of the JVM's trust store; for a private CA.
+     */
+    public Builder tlsCaFile(java.nio.file.Path tlsCaFile) {
+      this.tlsCaFile = tlsCaFile;
+      return this;
+    }
+
     /** First wait between attempts (doubling), 1 ms .. 1 min, default 200 ms. */
     public Builder retryWait(Duration retryWait) {
       this.retryWait = retryWait;
@@ -239,6 +265,14 @@ public final class MinioConfig {
       p.check(maxAttempts >= 1 && maxAttempts <= 10, "maxAttempts must be 1..10, was " + maxAttempts);
       p.check(retryWait != null && retryWait.toMillis() >= 1 && retryWait.compareTo(Duration.ofMinutes(1)) <= 0,
           "retryWait must be 1 ms .. 1 min, was " + retryWait);
+      if (tlsCaFile != null) {
+        String name = origin == null ? "tlsCaFile" : "MINIO_TLS_CA_FILE";
+        p.check(java.nio.file.Files.isRegularFile(tlsCaFile) && java.nio.file.Files.isReadable(tlsCaFile),
+            name + " " + tlsCaFile + " is not a readable file: point it at the PEM file of the CA that"
+                + " signed the endpoint's certificate");
+        p.check(ep == null || "https".equals(ep.getScheme()), name + " is set but "
+            + (origin == null ? "endpoint" : "MINIO_ENDPOINT") + " is " + ep + ": use https://, or remove " + name);
+      }
       p.throwIfAny();
       return new MinioConfig(this, Objects.requireNonNull(ep), Objects.requireNonNull(pub));
     }

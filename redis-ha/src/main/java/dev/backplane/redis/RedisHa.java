@@ -6,6 +6,7 @@ import dev.backplane.redis.internal.LettuceSetup;
 import dev.backplane.redis.internal.Reconnects;
 import dev.backplane.redis.internal.ReplicationInfo;
 import dev.backplane.redis.internal.SentinelWatcher;
+import dev.backplane.redis.internal.TlsHints;
 import io.lettuce.core.ReadFrom;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -218,9 +219,10 @@ public final class RedisHa implements AutoCloseable {
     } catch (RuntimeException e) {
       String where = currentMaster().toString();
       String all = messages(e).toLowerCase(java.util.Locale.ROOT);
-      String hint = all.contains("wrongpass") || all.contains("noauth") || all.contains("auth")
-          ? " rejected the credentials (check REDIS_PASSWORD / REDIS_USERNAME)"
-          : " did not answer";
+      String hint = TlsHints.hint(e, config).map(h -> " " + h).orElseGet(() ->
+          all.contains("wrongpass") || all.contains("noauth") || all.contains("auth")
+              ? " rejected the credentials (check REDIS_PASSWORD / REDIS_USERNAME)"
+              : " did not answer");
       throw new RedisHaException("Cannot connect to " + what + ": " + where + hint + " (" + e.getMessage() + ")", e);
     }
   }

@@ -3,6 +3,8 @@ package dev.backplane.redis;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Problems;
 import dev.backplane.core.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code REDIS_PASSWORD}</td><td>password of the data nodes</td></tr>
  *   <tr><td>{@code REDIS_SENTINEL_PASSWORD}</td><td>the Sentinels' own password</td></tr>
  *   <tr><td>{@code REDIS_DB}</td><td>database index (default 0)</td></tr>
- *   <tr><td>{@code REDIS_TLS}</td><td>{@code true} to use TLS (default {@code false})</td></tr>
+ *   <tr><td>{@code REDIS_TLS}</td><td>{@code true} to use TLS to the data nodes and the Sentinels (default {@code false})</td></tr>
+ *   <tr><td>{@code REDIS_TLS_CA_FILE}</td><td>PEM file of the CA(s) that signed the servers' certificates
+ *       (default: the JVM's trust store); needs {@code REDIS_TLS=true}</td></tr>
  *   <tr><td>{@code REDIS_CONNECT_TIMEOUT_MS}, {@code REDIS_COMMAND_TIMEOUT_MS}</td><td>defaults 2000 and 2000</td></tr>
  *   <tr><td>{@code REDIS_ADDRESS_MAP}</td><td>{@code reported=reachable,...}, e.g. {@code 172.17.0.3:6379=127.0.0.1:16379}</td></tr>
  * </table>
@@ -71,6 +75,7 @@ public final class RedisHaConfig {
   private final String sentinelPassword;
   private final int database;
   private final boolean tls;
+  private final Path tlsCaFile;
   private final Duration connectTimeout;
   private final Duration commandTimeout;
   private final Duration keepAliveIdle;
@@ -92,6 +97,7 @@ public final class RedisHaConfig {
     sentinelPassword = b.sentinelPassword;
     database = b.database;
     tls = b.tls;
+    tlsCaFile = b.tlsCaFile;
     connectTimeout = b.connectTimeout;
     commandTimeout = b.commandTimeout;
     keepAliveIdle = b.keepAliveIdle;
@@ -165,6 +171,7 @@ public final class RedisHaConfig {
     s.get("REDIS_SENTINEL_PASSWORD", p).ifPresent(b::sentinelPassword);
     b.database(s.integer("REDIS_DB", 0, p));
     b.tls(s.bool("REDIS_TLS", false, p));
+    s.get("REDIS_TLS_CA_FILE").map(Path::of).ifPresent(b::tlsCaFile);
     b.connectTimeout(Duration.ofMillis(s.integer("REDIS_CONNECT_TIMEOUT_MS",
         (int) DEFAULT_CONNECT_TIMEOUT.toMillis(), p)));
     b.commandTimeout(Duration.ofMillis(s.integer("REDIS_COMMAND_TIMEOUT_MS",
@@ -220,7 +227,15 @@ public final class RedisHaConfig {
 
   public int database() { return database; }
 
+  /**
+   * True to speak TLS to the data nodes and the Sentinels. The Sentinels' and the standalone
+   * server's certificates are checked against their host name; in Sentinel mode the master's is
+   * checked against the CA only, since it is reached through an address the Sentinels name.
+   */
   public boolean tls() { return tls; }
+
+  /** The PEM file of the CA(s) trusted for TLS; empty to trust the JVM's default trust store. */
+  public Optional<Path> tlsCaFile() { return Optional.ofNullable(tlsCaFile); }
 
   public Duration connectTimeout() { return connectTimeout; }
 
@@ -255,7 +270,8 @@ public final class RedisHaConfig {
     return "RedisHaConfig[" + where + ", username=" + (username == null ? "none" : username)
         + ", password=" + (password == null ? "none" : "***")
         + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "***")
-        + ", database=" + database + ", tls=" + tls + ", connectTimeout=" + connectTimeout.toMillis()
+        + ", database=" + database + ", tls=" + tls
+        + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile) + ", connectTimeout=" + connectTimeout.toMillis()
         + "ms, commandTimeout=" + commandTimeout.toMillis() + "ms, addressMap=" + addressMap + "]";
   }
 
@@ -271,6 +287,7 @@ public final class RedisHaConfig {
     private String sentinelPassword;
     private int database;
     private boolean tls;
+    private Path tlsCaFile;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
     private Duration keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
@@ -295,6 +312,7 @@ public final class RedisHaConfig {
       sentinelPassword = c.sentinelPassword;
       database = c.database;
       tls = c.tls;
+      tlsCaFile = c.tlsCaFile;
       connectTimeout = c.connectTimeout;
       commandTimeout = c.commandTimeout;
       keepAliveIdle = c.keepAliveIdle;
@@ -328,7 +346,10 @@ public final class RedisHaConfig {
     /** The Sentinels' own password (Sentinels often have one of their own). */
     public Builder sentinelPassword(String v) { sentinelPassword = v; return this; }
     public Builder database(int v) { database = v; return this; }
+    /** TLS to the data nodes and the Sentinels (default false). */
     public Builder tls(boolean v) { tls = v; return this; }
+    /** The PEM file of the CA(s) to trust for TLS instead of the JVM's trust store; needs {@link #tls(boolean)}. */
+    public Builder tlsCaFile(Path v) { tlsCaFile = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
     public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
     public Builder keepAliveIdle(Duration v) { keepAliveIdle = v; return this; }
@@ -397,6 +418,13 @@ public final class RedisHaConfig {
       positive(p, "maxReconnectDelay", maxReconnectDelay);
       positive(p, "masterCheckInterval", masterCheckInterval);
       addressMap.forEach((k, v) -> p.check(k != null && v != null, "addressMap must not hold null addresses"));
+      if (tlsCaFile != null) {
+        p.check(tls, name("tlsCaFile", "REDIS_TLS_CA_FILE") + " is set but " + name("tls", "REDIS_TLS")
+            + " is not true: set " + (envNames ? "REDIS_TLS=true" : "tls(true)") + " to use TLS, or remove it");
+        p.check(Files.isRegularFile(tlsCaFile) && Files.isReadable(tlsCaFile),
+            name("tlsCaFile", "REDIS_TLS_CA_FILE") + " " + tlsCaFile
+                + " is not a readable file: point it at the PEM file of the CA that signed the servers' certificates");
+      }
     }
 
     private static boolean positive(Problems p, String name, Duration d) {

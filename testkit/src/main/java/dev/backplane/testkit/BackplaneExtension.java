@@ -48,10 +48,15 @@ public final class BackplaneExtension implements ParameterResolver, ExecutionCon
   /** The stack for {@code context}: the class's own when it asked for one, else the shared one. */
   static BackplaneStack stack(ExtensionContext context) {
     Optional<Class<?>> testClass = context.getTestClass();
-    boolean fresh = testClass.flatMap(c -> AnnotationSupport.findAnnotation((AnnotatedElement) c, BackplaneTest.class))
-        .map(BackplaneTest::freshStack).orElse(false);
+    Optional<BackplaneTest> annotation = testClass
+        .flatMap(c -> AnnotationSupport.findAnnotation((AnnotatedElement) c, BackplaneTest.class));
+    boolean tls = annotation.map(BackplaneTest::tls).orElse(false);
+    boolean fresh = tls || annotation.map(BackplaneTest::freshStack).orElse(false);
     ExtensionContext owner = fresh ? classContext(context) : context.getRoot();
-    Holder holder = owner.getStore(NS).getOrComputeIfAbsent(KEY, k -> new Holder(), Holder.class);
+    // A store sees its parents' values: a class's own stack needs a key of its own, or the class
+    // would be handed the shared stack whenever another class had started it first.
+    String key = fresh ? KEY + ":" + testClass.map(Class::getName).orElse("?") : KEY;
+    Holder holder = owner.getStore(NS).getOrComputeIfAbsent(key, k -> new Holder(tls), Holder.class);
     return holder.get();
   }
 
@@ -65,8 +70,13 @@ public final class BackplaneExtension implements ParameterResolver, ExecutionCon
 
   /** Starts the stack on first use, remembers a start-up failure, and is closed by JUnit. */
   static final class Holder implements AutoCloseable {
+    private final boolean tls;
     private BackplaneStack stack;
     private RuntimeException failure;
+
+    Holder(boolean tls) {
+      this.tls = tls;
+    }
 
     synchronized BackplaneStack get() {
       if (failure != null) {
@@ -75,7 +85,7 @@ public final class BackplaneExtension implements ParameterResolver, ExecutionCon
       }
       if (stack == null) {
         try {
-          stack = BackplaneStack.start(StackConfig.fromEnvironment());
+          stack = BackplaneStack.start(StackConfig.fromEnvironment().toBuilder().tls(tls).build());
         } catch (RuntimeException e) {
           failure = e;
           throw e;

@@ -2,6 +2,7 @@ package dev.backplane.testkit;
 
 import dev.backplane.testkit.internal.StackLauncher;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The whole Backplane stack for tests: a Citus cluster (coordinator + workers, plain PostgreSQL
@@ -41,6 +42,14 @@ public interface BackplaneStack extends AutoCloseable {
 
   /** Fault injection. */
   Faults faults();
+
+  /**
+   * On a TLS stack ({@link StackConfig#tls()}), the CA and server certificate every server uses;
+   * empty otherwise.
+   */
+  default Optional<TlsMaterial> tls() {
+    return Optional.empty();
+  }
 
   /** How long {@link #start(StackConfig)} took. */
   Duration startupTime();

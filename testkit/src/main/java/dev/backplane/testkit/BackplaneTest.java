@@ -31,4 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public @interface BackplaneTest {
   /** A stack of this class's own, started before its first test and stopped after its last. */
   boolean freshStack() default false;
+
+  /**
+   * A TLS-only stack of this class's own ({@link StackConfig#tls()}, the other settings from the
+   * environment); implies {@code freshStack}.
+   */
+  boolean tls() default false;
 }

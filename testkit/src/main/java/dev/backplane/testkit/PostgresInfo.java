@@ -1,5 +1,6 @@
 package dev.backplane.testkit;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +19,8 @@ import java.util.Optional;
  * @param citusVersion the Citus version loaded on every node, empty on plain PostgreSQL
  * @param citusUnavailableReason why Citus is not loaded, empty when it is
  * @param extraNodes the nodes {@link Faults#startExtraPostgresNode()} started so far (not registered)
+ * @param tlsCaFile on a TLS stack ({@link StackConfig#tls()}), the CA file (PEM) that signed every
+ *     node's certificate; plain connections are then refused
  */
 public record PostgresInfo(
     PgNode coordinator,
@@ -27,11 +30,20 @@ public record PostgresInfo(
     String password,
     Optional<String> citusVersion,
     Optional<String> citusUnavailableReason,
-    List<PgNode> extraNodes) {
+    List<PgNode> extraNodes,
+    Optional<Path> tlsCaFile) {
 
   public PostgresInfo {
     workers = List.copyOf(workers);
     extraNodes = List.copyOf(extraNodes);
+  }
+
+  /** A cluster without TLS. */
+  public PostgresInfo(PgNode coordinator, List<PgNode> workers, String database, String user,
+      String password, Optional<String> citusVersion, Optional<String> citusUnavailableReason,
+      List<PgNode> extraNodes) {
+    this(coordinator, workers, database, user, password, citusVersion, citusUnavailableReason, extraNodes,
+        Optional.empty());
   }
 
   /** A cluster without extra nodes. */
@@ -45,9 +57,27 @@ public record PostgresInfo(
     return citusVersion.isPresent();
   }
 
-  /** The coordinator's JDBC URL for {@link #database()}. */
+  /**
+   * The coordinator's JDBC URL for {@link #database()}; on a TLS stack with
+   * {@link #jdbcTlsParameters()} appended.
+   */
   public String jdbcUrl() {
-    return coordinator.jdbcUrl(database);
+    return jdbcUrl(coordinator);
+  }
+
+  /** {@code node}'s JDBC URL for {@link #database()}, with {@link #jdbcTlsParameters()} on a TLS stack. */
+  public String jdbcUrl(PgNode node) {
+    String tls = jdbcTlsParameters();
+    return node.jdbcUrl(database) + (tls.isEmpty() ? "" : "?" + tls);
+  }
+
+  /**
+   * {@code sslmode=verify-full&sslrootcert=<tlsCaFile>} on a TLS stack, else empty: the pgjdbc
+   * settings that check each node's certificate against the stack's CA and host name.
+   */
+  public String jdbcTlsParameters() {
+    return tlsCaFile.map(ca -> "sslmode=verify-full&sslrootcert="
+        + java.net.URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8)).orElse("");
   }
 
   /** The coordinator, the workers and the extra nodes. */
@@ -86,6 +116,7 @@ public record PostgresInfo(
     return "PostgresInfo[coordinator=" + coordinator.address() + ", workers="
         + workers.stream().map(w -> w.address().toString()).toList() + ", database=" + database
         + ", user=" + user + ", citus=" + citusVersion.orElse("absent")
+        + (tlsCaFile.isPresent() ? ", tls=verify-full" : "")
         + (extraNodes.isEmpty() ? "" : ", extraNodes=" + extraNodes.stream().map(n -> n.address().toString()).toList())
         + "]";
   }

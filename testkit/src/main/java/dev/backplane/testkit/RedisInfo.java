@@ -1,5 +1,6 @@
 package dev.backplane.testkit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param password the data nodes' password, if any
  * @param sentinelPassword the Sentinels' own password, if any
  * @param downAfter the Sentinels' {@code down-after-milliseconds}
+ * @param tlsCaFile on a TLS stack ({@link StackConfig#tls()}), the CA file (PEM) that signed the
+ *     certificate of every server and Sentinel; they then listen on TLS ports only
  */
 public record RedisInfo(
     HostPort master,
@@ -25,16 +28,26 @@ public record RedisInfo(
     String masterName,
     Optional<String> password,
     Optional<String> sentinelPassword,
-    Duration downAfter) {
+    Duration downAfter,
+    Optional<Path> tlsCaFile) {
 
   public RedisInfo {
     replicas = List.copyOf(replicas);
     sentinels = List.copyOf(sentinels);
   }
 
-  /** A Lettuce-style URI through the Sentinels, e.g. {@code redis-sentinel://h1:p1,h2:p2#mymaster}. */
+  /** A Redis without TLS. */
+  public RedisInfo(HostPort master, List<HostPort> replicas, List<HostPort> sentinels, String masterName,
+      Optional<String> password, Optional<String> sentinelPassword, Duration downAfter) {
+    this(master, replicas, sentinels, masterName, password, sentinelPassword, downAfter, Optional.empty());
+  }
+
+  /**
+   * A Lettuce-style URI through the Sentinels, e.g. {@code redis-sentinel://h1:p1,h2:p2#mymaster}
+   * ({@code rediss-sentinel://} on a TLS stack).
+   */
   public String sentinelUri() {
-    StringBuilder sb = new StringBuilder("redis-sentinel://");
+    StringBuilder sb = new StringBuilder(tlsCaFile.isPresent() ? "rediss-sentinel://" : "redis-sentinel://");
     password.ifPresent(p -> sb.append(':').append(p).append('@'));
     for (int i = 0; i < sentinels.size(); i++) {
       sb.append(i == 0 ? "" : ",").append(sentinels.get(i));
@@ -50,7 +63,8 @@ public record RedisInfo(
   /**
    * The environment variables that point a Backplane application at this Redis through its
    * Sentinels, as a deployment would set them: {@code REDIS_SENTINEL_ENABLED}, {@code REDIS_SENTINELS},
-   * {@code REDIS_MASTER_NAME}, and {@code REDIS_PASSWORD}/{@code REDIS_SENTINEL_PASSWORD} when set.
+   * {@code REDIS_MASTER_NAME}, {@code REDIS_PASSWORD}/{@code REDIS_SENTINEL_PASSWORD} when set,
+   * and {@code REDIS_TLS}/{@code REDIS_TLS_CA_FILE} on a TLS stack.
    * Feed it to {@code RedisHaConfig.fromSettings(Settings.of(...))}.
    */
   public Map<String, String> environment() {
@@ -60,6 +74,10 @@ public record RedisInfo(
     env.put("REDIS_MASTER_NAME", masterName);
     password.ifPresent(p -> env.put("REDIS_PASSWORD", p));
     sentinelPassword.ifPresent(p -> env.put("REDIS_SENTINEL_PASSWORD", p));
+    tlsCaFile.ifPresent(ca -> {
+      env.put("REDIS_TLS", "true");
+      env.put("REDIS_TLS_CA_FILE", ca.toString());
+    });
     return env;
   }
 
@@ -67,6 +85,6 @@ public record RedisInfo(
   public String toString() {
     return "RedisInfo[master=" + master + ", replicas=" + replicas + ", sentinels=" + sentinels
         + ", masterName=" + masterName + ", password=" + (password.isPresent() ? "***" : "none")
-        + ", downAfter=" + downAfter.toMillis() + "ms]";
+        + ", downAfter=" + downAfter.toMillis() + "ms" + (tlsCaFile.isPresent() ? ", tls" : "") + "]";
   }
 }

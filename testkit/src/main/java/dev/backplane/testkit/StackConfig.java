@@ -58,6 +58,7 @@ public final class StackConfig {
   private final String minioImage;
   private final String redisImage;
   private final Duration startTimeout;
+  private final boolean tls;
 
   private StackConfig(Builder b, BinarySource binaries) {
     backend = b.backend;
@@ -82,6 +83,7 @@ public final class StackConfig {
     minioImage = b.minioImage;
     redisImage = b.redisImage;
     startTimeout = b.startTimeout;
+    tls = b.tls;
   }
 
   /** The defaults: auto backend, 2 workers, Citus when installed. */
@@ -193,10 +195,19 @@ public final class StackConfig {
   /** How long start-up may take before it fails. */
   public Duration startTimeout() { return startTimeout; }
 
+  /**
+   * Whether every server speaks TLS only (false by default): PostgreSQL with {@code ssl=on} and
+   * {@code hostssl} rules (plain connections are refused) and the nodes talking to each other over
+   * TLS, Redis and its Sentinels on TLS ports only, S3 over HTTPS. The stack makes its own CA
+   * ({@link TlsMaterial}); clients find it in {@link BackplaneStack#tls()} and in each server's
+   * info ({@code tlsCaFile()}).
+   */
+  public boolean tls() { return tls; }
+
   @Override
   public String toString() {
     return "StackConfig[backend=" + backend + ", binaries=" + binaries + ", workers=" + workers
-        + ", citus=" + citus
+        + ", citus=" + citus + ", tls=" + tls
         + ", database=" + database + ", user=" + user + ", baseDir=" + baseDir + "]";
   }
 
@@ -225,6 +236,7 @@ public final class StackConfig {
     private String minioImage = DEFAULT_MINIO_IMAGE;
     private String redisImage = DEFAULT_REDIS_IMAGE;
     private Duration startTimeout = Duration.ofSeconds(120);
+    private boolean tls;
 
     private Builder() {}
 
@@ -251,6 +263,7 @@ public final class StackConfig {
       minioImage = c.minioImage;
       redisImage = c.redisImage;
       startTimeout = c.startTimeout;
+      tls = c.tls;
     }
 
     private static Path defaultBaseDir() {
@@ -285,6 +298,8 @@ public final class StackConfig {
     public Builder minioImage(String v) { minioImage = v; return this; }
     public Builder redisImage(String v) { redisImage = v; return this; }
     public Builder startTimeout(Duration v) { startTimeout = v; return this; }
+    /** Every server on TLS only, with a CA the stack makes; see {@link StackConfig#tls()}. */
+    public Builder tls(boolean v) { tls = v; return this; }
 
     /** @throws dev.backplane.core.ConfigException listing every problem */
     public StackConfig build() {

@@ -83,4 +83,12 @@ class StackConfigTest {
     assertThat(copy.workers()).isEqualTo(3);
     assertThat(copy.redisPassword()).contains("pw12345678");
   }
+
+  @Test
+  void tlsIsOffByDefaultAndKeptByToBuilder() {
+    assertThat(StackConfig.defaults().tls()).isFalse();
+    StackConfig tls = StackConfig.builder().tls(true).build();
+    assertThat(tls.toBuilder().build().tls()).isTrue();
+    assertThat(tls.toString()).contains("tls=true");
+  }
 }

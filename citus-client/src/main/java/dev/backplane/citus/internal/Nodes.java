@@ -47,6 +47,13 @@ public final class Nodes {
     ds.setPassword(admin.password());
     ds.setApplicationName(admin.applicationName());
     ds.setConnectTimeout((int) Math.max(1, admin.pool().connectionTimeout().toSeconds()));
+    admin.jdbcProperties().forEach((k, v) -> {
+      try {
+        ds.setProperty(k, v);
+      } catch (SQLException e) {
+        throw new IllegalArgumentException("JDBC property '" + k + "': " + e.getMessage(), e);
+      }
+    });
     return ds;
   }
 
@@ -57,9 +64,16 @@ public final class Nodes {
     p.setProperty("password", admin.password());
     p.setProperty("ApplicationName", admin.applicationName());
     p.setProperty("connectTimeout", Long.toString(Math.max(1, admin.pool().connectionTimeout().toSeconds())));
+    // The admin's own pgjdbc properties (sslmode, sslrootcert, ...) hold for every node.
+    p.putAll(admin.jdbcProperties());
     String host = a.host().contains(":") ? "[" + a.host() + "]" : a.host();
-    Connection c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + a.port() + "/"
-        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
+    Connection c;
+    try {
+      c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + a.port() + "/"
+          + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
+    } catch (SQLException e) {
+      throw ConnectFailures.explain(e, host + ":" + a.port(), p);
+    }
     if (map) {
       // On a worker, DDL is for that node only: never let Citus propagate it from there.
       try {

@@ -54,6 +54,15 @@ class BrowserUploadIT {
 
   @Test
   void chromiumUploadsThroughUppyStraightToS3(BackplaneStack stack, @TempDir Path tmp) throws Exception {
+    uploadThroughChromium(stack, tmp, Map.of());
+  }
+
+  /**
+   * The browser upload, with {@code driverEnvironment} for chromedriver and the Chromium it starts
+   * (BrowserUploadTlsIT gives it a HOME whose NSS database trusts the stack's CA).
+   */
+  static void uploadThroughChromium(BackplaneStack stack, Path tmp, Map<String, String> driverEnvironment)
+      throws Exception {
     assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM
         + " (Debian: apt-get install chromium chromium-driver; or -Dbackplane.chromium=...)");
     assumeTrue(Files.isExecutable(CHROMEDRIVER), "no chromedriver at " + CHROMEDRIVER
@@ -75,7 +84,8 @@ class BrowserUploadIT {
       try (UploadServer server = UploadServer.start(new InetSocketAddress("127.0.0.1", 0), uploads, "it/browser",
           dist, 5 * MiB)) {
         ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+            .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+            .withEnvironment(driverEnvironment).build();
         ChromeDriver driver = new ChromeDriver(service, chromeOptions(tmp.resolve("chromium-profile")));
         try {
           driver.get(server.url().toString());
@@ -163,6 +173,19 @@ class BrowserUploadIT {
     return byName;
   }
 
+  /** What Chromium shows for {@code url}, started with {@code driverEnvironment} and a fresh profile. */
+  static String pageSource(URI url, Map<String, String> driverEnvironment, Path profile) {
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().withEnvironment(driverEnvironment).build();
+    ChromeDriver driver = new ChromeDriver(service, chromeOptions(profile));
+    try {
+      driver.get(url.toString());
+      return driver.getPageSource();
+    } finally {
+      driver.quit();
+    }
+  }
+
   private static ChromeOptions chromeOptions(Path profile) {
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM.toFile());
@@ -178,13 +201,17 @@ class BrowserUploadIT {
   }
 
   private static MinioConfig minio(BackplaneStack stack) {
-    return MinioConfig.builder().endpoint(stack.s3().endpoint().toString())
+    return MinioConfig.builder().endpoint(stack.s3().endpoint().toString()).tlsCaFile(stack.s3().tlsCaFile().orElse(null))
         .credentials(stack.s3().accessKey(), stack.s3().secretKey()).region(stack.s3().region()).bucket(BUCKET).build();
   }
 
   private static byte[] download(BackplaneStack stack, String key) throws Exception {
-    MinioClient client = MinioClient.builder().endpoint(stack.s3().endpoint().toString())
-        .credentials(stack.s3().accessKey(), stack.s3().secretKey()).region(stack.s3().region()).build();
+    MinioClient.Builder b = MinioClient.builder().endpoint(stack.s3().endpoint().toString())
+        .credentials(stack.s3().accessKey(), stack.s3().secretKey()).region(stack.s3().region());
+    stack.tls().ifPresent(tls -> b.httpClient(new okhttp3.OkHttpClient.Builder().sslSocketFactory(
+        tls.clientContext().getSocketFactory(),
+        (javax.net.ssl.X509TrustManager) tls.trustManagers().getTrustManagers()[0]).build()));
+    MinioClient client = b.build();
     try (InputStream in = client.getObject(GetObjectArgs.builder().bucket(BUCKET).object(key).build())) {
       return in.readAllBytes();
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +43,14 @@ public final class Sdk implements AutoCloseable {
 
   private Sdk(MinioConfig config) {
     this.config = config;
-    this.http = new OkHttpClient.Builder()
+    OkHttpClient.Builder okhttp = new OkHttpClient.Builder()
         .connectTimeout(10, TimeUnit.SECONDS)
         .readTimeout(60, TimeUnit.SECONDS)
         .writeTimeout(60, TimeUnit.SECONDS)
-        .retryOnConnectionFailure(false) // resilience4j retries, with backoff and a limit
-        .build();
+        .retryOnConnectionFailure(false); // resilience4j retries, with backoff and a limit
+    config.tlsCaFile().map(CaTrust::fromPem)
+        .ifPresent(ca -> okhttp.sslSocketFactory(ca.context().getSocketFactory(), ca.trustManager()));
+    this.http = okhttp.build();
     this.ops = MinioAsyncClient.builder().endpoint(config.endpoint().toString())
         .credentials(config.accessKey(), config.secretKey()).region(config.region())
         .httpClient(http).build();
@@ -130,7 +133,8 @@ public final class Sdk implements AutoCloseable {
       return status >= 500 && !"NotImplemented".equals(errorCode(e))
           || TRANSIENT_CODES.contains(errorCode(e));
     }
-    return e instanceof IOException && !(e instanceof InterruptedIOException)
+    // A certificate that is refused now is refused on the next attempt too.
+    return e instanceof IOException && !(e instanceof InterruptedIOException) && !(e instanceof SSLException)
         || e instanceof ServerException || e instanceof InvalidResponseException;
   }
 
@@ -142,9 +146,31 @@ public final class Sdk implements AutoCloseable {
         : e.getClass().getSimpleName() + ": " + e.getMessage();
     String attempts = isTransient(e) && config.maxAttempts() > 1
         ? " after " + config.maxAttempts() + " attempts" : "";
+    detail += tlsHint(e);
     log.debug("{} failed{}: {}", what, attempts, detail);
     return new StorageException("MinIO call " + what + " at " + config.endpoint() + " failed" + attempts
         + ": " + detail, code, status, e);
+  }
+
+  /** Which setting fixes a TLS failure, or "". */
+  private String tlsHint(Throwable e) {
+    boolean handshake = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      handshake |= t instanceof SSLException;
+    }
+    if (handshake && "https".equals(config.endpoint().getScheme())) {
+      return ". The TLS certificate of " + config.endpoint() + " was refused: set MINIO_TLS_CA_FILE"
+          + " (MinioConfig.Builder.tlsCaFile) to the PEM file of the CA that signed it"
+          + config.tlsCaFile().map(f -> " (now " + f + ")").orElse(" (now unset: the JVM's trust store)")
+          + ", and check that the certificate names the endpoint's host";
+    }
+    if (handshake) {
+      return ". The server does not speak TLS here: use an http:// endpoint";
+    }
+    if (e instanceof IOException && "http".equals(config.endpoint().getScheme())) {
+      return ". If the server takes HTTPS only, use https:// in MINIO_ENDPOINT (and MINIO_TLS_CA_FILE for a private CA)";
+    }
+    return "";
   }
 
   private static String messageOf(ErrorResponseException e) {

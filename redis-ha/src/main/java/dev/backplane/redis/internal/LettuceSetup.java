@@ -36,7 +36,14 @@ public final class LettuceSetup {
   }
 
   public static ClientOptions clientOptions(RedisHaConfig c) {
-    return ClientOptions.builder()
+    ClientOptions.Builder b = ClientOptions.builder();
+    if (c.tls()) {
+      // Lettuce's JDK provider takes a PEM file of CA certificates; without one the JVM's trust store.
+      io.lettuce.core.SslOptions.Builder ssl = io.lettuce.core.SslOptions.builder().jdkSslProvider();
+      c.tlsCaFile().ifPresent(ca -> ssl.trustManager(ca.toFile()));
+      b.sslOptions(ssl.build());
+    }
+    return b
         .socketOptions(socketOptions(c, nativeTransport(), ExtendedKeepAliveSupport.isSupported()))
         // Every command is timed out at its connection's timeout: commandTimeout (carried by every
         // URI below) unless a connection's owner sets its own with setTimeout, as the leader

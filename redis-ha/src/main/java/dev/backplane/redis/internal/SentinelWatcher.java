@@ -209,7 +209,8 @@ public final class SentinelWatcher implements AutoCloseable {
       List<String> parts = new ArrayList<>();
       unknown.forEach(s -> parts.add(s.getHost() + ":" + s.getPort() + " knows no master named '"
           + c.masterName() + "' (check REDIS_MASTER_NAME)"));
-      errors.forEach((s, e) -> parts.add(s.getHost() + ":" + s.getPort() + " " + describe(e)));
+      errors.forEach((s, e) -> parts.add(s.getHost() + ":" + s.getPort() + " "
+          + TlsHints.hint(e, c).map(h -> h + ": " + firstLine(messages(e))).orElseGet(() -> describe(e))));
       return "Cannot find the Redis master '" + c.masterName() + "' through the Sentinels "
           + c.sentinels() + ": " + String.join("; ", parts);
     }

@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A tiny blocking Redis (RESP2) client for the harness's own control plane: readiness, roles,
@@ -32,10 +35,27 @@ public final class Resp implements AutoCloseable {
   /** Connects, and authenticates when a password is given. */
   public static Resp connect(HostPort address, Optional<String> password, Duration timeout)
       throws IOException {
+    return connect(address, password, timeout, Optional.empty());
+  }
+
+  /**
+   * Connects, over TLS when {@code tls} is given (checking the certificate's chain and that it names
+   * {@code address}'s host), and authenticates when a password is given.
+   */
+  public static Resp connect(HostPort address, Optional<String> password, Duration timeout,
+      Optional<SSLContext> tls) throws IOException {
     Socket s = new Socket();
     try {
       s.connect(new InetSocketAddress(address.host(), address.port()), (int) timeout.toMillis());
       s.setSoTimeout((int) timeout.toMillis());
+      if (tls.isPresent()) {
+        SSLSocket ssl = (SSLSocket) tls.get().getSocketFactory().createSocket(s, address.host(), address.port(), true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(params);
+        ssl.startHandshake();
+        s = ssl;
+      }
       Resp r = new Resp(s);
       if (password.isPresent()) {
         r.call("AUTH", password.get());

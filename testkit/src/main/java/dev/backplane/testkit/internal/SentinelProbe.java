@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * What both backends ask of Redis servers and Sentinels: readiness, replication, what the Sentinels
@@ -19,18 +20,28 @@ public final class SentinelProbe {
 
   private final StackConfig config;
   private final Supplier<List<HostPort>> sentinels;
+  private final Optional<SSLContext> tls;
 
-  /** @param sentinels the Sentinels' addresses, asked on each call */
-  public SentinelProbe(StackConfig config, Supplier<List<HostPort>> sentinels) {
+  /**
+   * @param sentinels the Sentinels' addresses, asked on each call
+   * @param tls on a TLS stack, a context that trusts the stack's CA
+   */
+  public SentinelProbe(StackConfig config, Supplier<List<HostPort>> sentinels, Optional<SSLContext> tls) {
     this.config = config;
     this.sentinels = sentinels;
+    this.tls = tls;
+  }
+
+  /** A connection to {@code address}, over TLS on a TLS stack. */
+  public Resp connect(HostPort address, Optional<String> password) throws IOException {
+    return Resp.connect(address, password, IO_TIMEOUT, tls);
   }
 
   /** Waits until {@code address} answers PING; {@code alive} fails fast when the server died. */
   public void awaitPing(String name, HostPort address, Optional<String> password, Runnable alive) {
     Waits.until(name + " to answer PING on " + address, config.startTimeout(), POLL, () -> {
       alive.run();
-      try (Resp r = Resp.connect(address, password, IO_TIMEOUT)) {
+      try (Resp r = connect(address, password)) {
         return "PONG".equals(r.string("PING"));
       }
     });
@@ -39,7 +50,7 @@ public final class SentinelProbe {
   /** Waits until the replica at {@code address} has its link to the master up. */
   public void awaitReplicating(String name, HostPort address) {
     Waits.until(name + " to replicate from the master", config.startTimeout(), POLL, () -> {
-      try (Resp r = Resp.connect(address, config.redisPassword(), IO_TIMEOUT)) {
+      try (Resp r = connect(address, config.redisPassword())) {
         return r.string("INFO", "replication").contains("master_link_status:up");
       }
     });
@@ -51,7 +62,7 @@ public final class SentinelProbe {
     for (HostPort s : sentinels.get()) {
       Waits.until("Sentinel " + s + " to see the master, " + replicas + " replica(s) and 2 other Sentinels",
           config.startTimeout(), POLL, () -> {
-            try (Resp r = Resp.connect(s, config.sentinelPassword(), IO_TIMEOUT)) {
+            try (Resp r = connect(s, config.sentinelPassword())) {
               return healthyEntries(r.call("SENTINEL", "replicas", name)) >= replicas
                   && healthyEntries(r.call("SENTINEL", "sentinels", name)) >= 2
                   && r.string("SENTINEL", "ckquorum", name).startsWith("OK");
@@ -63,7 +74,7 @@ public final class SentinelProbe {
   /** The master as the first Sentinel that answers reports it. */
   public HostPort currentMaster() {
     for (HostPort s : sentinels.get()) {
-      try (Resp r = Resp.connect(s, config.sentinelPassword(), IO_TIMEOUT)) {
+      try (Resp r = connect(s, config.sentinelPassword())) {
         Optional<HostPort> m = masterAddress(r.call("SENTINEL", "get-master-addr-by-name", config.redisMasterName()));
         if (m.isPresent()) {
           return m.get();
@@ -83,7 +94,7 @@ public final class SentinelProbe {
       if (now.equals(old)) {
         return null;
       }
-      try (Resp r = Resp.connect(now, config.redisPassword(), IO_TIMEOUT)) {
+      try (Resp r = connect(now, config.redisPassword())) {
         return hasRole(r.call("ROLE"), "master") ? now : null;
       }
     });

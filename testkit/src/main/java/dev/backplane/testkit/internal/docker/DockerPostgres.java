@@ -7,6 +7,7 @@ import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Waits;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -27,6 +28,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * A Citus coordinator and workers as containers on one network, each under its name as network
@@ -44,6 +46,7 @@ final class DockerPostgres {
   private final Network network;
   private final String host;
   private final Consumer<GenericContainer<?>> track;
+  private final Optional<TlsMaterial> tls;
   private final Node coordinator;
   private final List<Node> workers = new ArrayList<>();
   private final List<Node> extras = new CopyOnWriteArrayList<>();
@@ -52,8 +55,10 @@ final class DockerPostgres {
   /** One PostgreSQL container, its name (also its network alias) and its fixed host port. */
   record Node(String name, int hostPort, GenericContainer<?> container) {}
 
-  DockerPostgres(StackConfig config, Network network, String host, Consumer<GenericContainer<?>> track) {
+  DockerPostgres(StackConfig config, Network network, String host, Consumer<GenericContainer<?>> track,
+      Optional<TlsMaterial> tls) {
     this.config = config;
+    this.tls = tls;
     this.network = network;
     this.host = host;
     this.track = track;
@@ -75,7 +80,7 @@ final class DockerPostgres {
         .withEnv("PGPASSFILE", DockerSpecs.PGPASS_PATH)
         .withCopyToContainer(Transferable.of(DockerSpecs.pgpassScript(config.user(), config.password()), 0755),
             DockerSpecs.PGPASS_SCRIPT_PATH)
-        .withCommand(DockerSpecs.postgresCommand(config.citus()).toArray(String[]::new))
+        .withCommand(DockerSpecs.postgresCommand(config.citus(), tls.isPresent()).toArray(String[]::new))
         // Once for the image's temporary init server, once for the real one.
         .waitingFor(Wait.forLogMessage(".*database system is ready to accept connections.*\\s", 2)
             .withStartupTimeout(config.startTimeout()));
@@ -83,6 +88,12 @@ final class DockerPostgres {
       c.withCopyToContainer(Transferable.of("-- Citus disabled by the Backplane testkit\n"),
           DockerSpecs.CITUS_INIT_PATH);
     }
+    tls.ifPresent(t -> c
+        .withCopyToContainer(MountableFile.forHostPath(t.serverCertFile(), 0644), DockerSpecs.PG_TLS_IN + "/server.crt")
+        .withCopyToContainer(MountableFile.forHostPath(t.serverKeyFile(), 0600), DockerSpecs.PG_TLS_IN + "/server.key")
+        .withCopyToContainer(MountableFile.forHostPath(t.caFile(), 0644), DockerSpecs.PG_TLS_IN + "/ca.crt")
+        .withCopyToContainer(Transferable.of(DockerSpecs.postgresTlsHba(), 0644), DockerSpecs.PG_TLS_IN + "/pg_hba.conf")
+        .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint(DockerSpecs.postgresTlsEntrypoint())));
     Containers.publish(c, hostPort, PG_PORT);
     return new Node(name, hostPort, c);
   }
@@ -130,7 +141,7 @@ final class DockerPostgres {
     return new PostgresInfo(pgNode(coordinator), workers.stream().map(this::pgNode).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
         config.citus() ? Optional.empty() : Optional.of("Citus disabled in StackConfig (citus=false)"),
-        extras.stream().map(this::pgNode).toList());
+        extras.stream().map(this::pgNode).toList(), tls.map(TlsMaterial::caFile));
   }
 
   private PgNode pgNode(Node n) {
@@ -195,6 +206,10 @@ final class DockerPostgres {
     p.setProperty("password", config.password());
     p.setProperty("connectTimeout", "5");
     p.setProperty("ApplicationName", "backplane-testkit");
+    tls.ifPresent(t -> {
+      p.setProperty("sslmode", "verify-full");
+      p.setProperty("sslrootcert", t.caFile().toString());
+    });
     return DriverManager.getConnection(pgNode(n).jdbcUrl(config.database()), p);
   }
 

@@ -4,6 +4,7 @@ import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Resp;
 import dev.backplane.testkit.internal.SentinelProbe;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * A Redis master, one replica and three Sentinels (quorum 2), one container each, named like the
@@ -38,7 +40,6 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class DockerRedis {
   private static final String POD_READY = "backplane-redis-pod-ready";
-  private static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
 
   private final StackConfig config;
   private final String host;
@@ -48,6 +49,7 @@ final class DockerRedis {
   private final Set<String> killed = ConcurrentHashMap.newKeySet();
   private GenericContainer<?> pod;
   private final SentinelProbe probe;
+  private final Optional<TlsMaterial> tls;
 
   /** One redis-server container and the port it listens on (in the namespace and on the host). */
   static final class Server {
@@ -67,11 +69,13 @@ final class DockerRedis {
     }
   }
 
-  DockerRedis(StackConfig config, String host, Consumer<GenericContainer<?>> track) {
+  DockerRedis(StackConfig config, String host, Consumer<GenericContainer<?>> track, Optional<TlsMaterial> tls) {
     this.config = config;
     this.host = host;
     this.track = track;
-    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
+    this.tls = tls;
+    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList(),
+        tls.map(TlsMaterial::clientContext));
     List<Integer> ports = DockerSpecs.freePorts(5);
     data.add(new Server("redis-0", ports.get(0), host));
     data.add(new Server("redis-1", ports.get(1), host));
@@ -91,15 +95,16 @@ final class DockerRedis {
 
     Server master = data.get(0);
     Server replica = data.get(1);
-    launch(master, "redis.conf", DockerSpecs.redisConf(master.port, host, config.redisPassword(), Optional.empty()));
+    boolean onTls = tls.isPresent();
+    launch(master, "redis.conf", DockerSpecs.redisConf(master.port, host, config.redisPassword(), Optional.empty(), onTls));
     launch(replica, "redis.conf",
-        DockerSpecs.redisConf(replica.port, host, config.redisPassword(), Optional.of(master.address())));
+        DockerSpecs.redisConf(replica.port, host, config.redisPassword(), Optional.of(master.address()), onTls));
     awaitPing(master, config.redisPassword());
     awaitReplicating(replica);
     // Started after the replica links, so each Sentinel's first INFO of the master lists it.
     CompletableFuture.allOf(sentinels.stream().map(s -> CompletableFuture.runAsync(() -> {
       launch(s, "sentinel.conf", DockerSpecs.sentinelConf(s.port, host, config.redisMasterName(),
-          master.address(), config.redisDownAfter(), config.redisPassword(), config.sentinelPassword()));
+          master.address(), config.redisDownAfter(), config.redisPassword(), config.sentinelPassword(), onTls));
       awaitPing(s, config.sentinelPassword());
     }, pool)).toArray(CompletableFuture[]::new)).join();
     awaitSentinelsSee(1);
@@ -118,6 +123,10 @@ final class DockerRedis {
         .withCopyToContainer(Transferable.of(conf), "/data/" + file)
         .withCommand(cmd.toArray(String[]::new))
         .waitingFor(Containers.CHECKED_BY_STACK);
+    tls.ifPresent(t -> c
+        .withCopyToContainer(MountableFile.forHostPath(t.serverCertFile(), 0644), DockerSpecs.REDIS_TLS_CERT)
+        .withCopyToContainer(MountableFile.forHostPath(t.serverKeyFile(), 0600), DockerSpecs.REDIS_TLS_KEY)
+        .withCopyToContainer(MountableFile.forHostPath(t.caFile(), 0644), DockerSpecs.REDIS_TLS_CA));
     s.container = c;
     track.accept(c);
     Containers.launch(c, s.name, config.redisImage(),
@@ -152,7 +161,8 @@ final class DockerRedis {
         .filter(s -> s.port != master.port() && !killed.contains(s.name))
         .map(Server::address).toList();
     return new RedisInfo(master, replicas, sentinels.stream().map(Server::address).toList(),
-        config.redisMasterName(), config.redisPassword(), config.sentinelPassword(), config.redisDownAfter());
+        config.redisMasterName(), config.redisPassword(), config.sentinelPassword(), config.redisDownAfter(),
+        tls.map(TlsMaterial::caFile));
   }
 
   List<String> names() {
@@ -203,7 +213,7 @@ final class DockerRedis {
       // Its command line still says "master": turn it into a replica before anyone writes to it.
       Containers.dockerStart(s.container);
       awaitPing(s, config.redisPassword());
-      try (Resp r = Resp.connect(s.address(), config.redisPassword(), IO_TIMEOUT)) {
+      try (Resp r = probe.connect(s.address(), config.redisPassword())) {
         r.call("REPLICAOF", master.host(), Integer.toString(master.port()));
       } catch (IOException e) {
         throw new StackException("cannot make " + s.name + " a replica of " + master + ": " + e.getMessage(), e);

@@ -2,6 +2,8 @@ package dev.backplane.testkit.internal.docker;
 
 import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.PgTlsConf;
+import dev.backplane.testkit.internal.RedisTlsConf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,6 +29,17 @@ final class DockerSpecs {
   /** The Citus image's own init script ({@code CREATE EXTENSION citus}); replaced when Citus is off. */
   static final String CITUS_INIT_PATH = "/docker-entrypoint-initdb.d/001-create-citus-extension.sql";
   static final long FAILOVER_TIMEOUT_MS = 10_000;
+  /** Where a TLS stack's files are copied into a PostgreSQL container (owned by root). */
+  static final String PG_TLS_IN = "/etc/backplane-tls-in";
+  /** Where the entry point puts them for the server, owned by the postgres user. */
+  static final String PG_TLS_DIR = "/etc/backplane-tls";
+  /** A TLS stack's files in a Redis container: /data, which the image's entry point hands to the redis user. */
+  static final String REDIS_TLS_CERT = "/data/tls-server.crt";
+  static final String REDIS_TLS_KEY = "/data/tls-server.key";
+  static final String REDIS_TLS_CA = "/data/tls-ca.crt";
+  /** MinIO serves HTTPS when its certificates directory (root's default) holds these two. */
+  static final String MINIO_TLS_CERT = "/root/.minio/certs/public.crt";
+  static final String MINIO_TLS_KEY = "/root/.minio/certs/private.key";
 
   /** Ports handed out in this JVM, so parallel stacks never get the same one twice. */
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
@@ -37,6 +50,11 @@ final class DockerSpecs {
 
   /** The server command; settings trade durability for speed since test data is thrown away. */
   static List<String> postgresCommand(boolean citus) {
+    return postgresCommand(citus, false);
+  }
+
+  /** {@link #postgresCommand(boolean)}, TLS only when {@code tls} (files from {@link #postgresTlsEntrypoint()}). */
+  static List<String> postgresCommand(boolean citus, boolean tls) {
     List<String> cmd = new ArrayList<>(List.of("postgres",
         "-c", "wal_level=logical", // Citus moves shards with logical replication.
         "-c", "max_connections=300",
@@ -49,7 +67,28 @@ final class DockerSpecs {
       // The image preloads Citus in postgresql.conf; the command line wins.
       cmd.addAll(List.of("-c", "shared_preload_libraries="));
     }
+    if (tls) {
+      PgTlsConf.settings(PG_TLS_DIR + "/server.crt", PG_TLS_DIR + "/server.key", PG_TLS_DIR + "/ca.crt",
+          PG_TLS_DIR + "/pg_hba.conf", citus).forEach((k, v) -> cmd.addAll(List.of("-c", k + "=" + v)));
+    }
     return cmd;
+  }
+
+  /** A TLS node's {@code pg_hba.conf}: TLS from anywhere (the network and the published port). */
+  static String postgresTlsHba() {
+    return PgTlsConf.hba(List.of("0.0.0.0/0", "::/0"));
+  }
+
+  /**
+   * The entry point of a TLS node. Files copied into a container belong to root, and PostgreSQL
+   * refuses a key its own user cannot read or that others can: copy them to {@link #PG_TLS_DIR}
+   * as the postgres user's, key mode 0600, then run the image's own entry point with the command.
+   * It runs before the image's temporary init server, which already starts with the TLS settings.
+   */
+  static List<String> postgresTlsEntrypoint() {
+    return List.of("sh", "-c", "set -e; mkdir -p " + PG_TLS_DIR + "; cp " + PG_TLS_IN + "/* " + PG_TLS_DIR + "/;"
+        + " chown -R postgres:postgres " + PG_TLS_DIR + "; chmod 0600 " + PG_TLS_DIR + "/server.key;"
+        + " exec docker-entrypoint.sh \"$@\"", "backplane-tls");
   }
 
   /** A {@code .pgpass} line matching every host, port and database for {@code user}. */
@@ -103,8 +142,14 @@ final class DockerSpecs {
    */
   static String redisConf(int port, String announceHost, Optional<String> password,
       Optional<HostPort> replicaOf) {
+    return redisConf(port, announceHost, password, replicaOf, false);
+  }
+
+  /** {@link #redisConf(int, String, Optional, Optional)} on a TLS port only when {@code tls}. */
+  static String redisConf(int port, String announceHost, Optional<String> password,
+      Optional<HostPort> replicaOf, boolean tls) {
     StringBuilder c = new StringBuilder()
-        .append("port ").append(port).append('\n')
+        .append(listen(port, tls))
         .append("bind * -::*\n")
         // Clients come through Docker's port forwarding, never from loopback.
         .append("protected-mode no\n")
@@ -135,8 +180,14 @@ final class DockerSpecs {
   /** A Sentinel's config (quorum 2). Each Sentinel gets its own copy: Sentinel rewrites it. */
   static String sentinelConf(int port, String announceHost, String masterName, HostPort master,
       Duration downAfter, Optional<String> redisPassword, Optional<String> sentinelPassword) {
+    return sentinelConf(port, announceHost, masterName, master, downAfter, redisPassword, sentinelPassword, false);
+  }
+
+  /** {@link #sentinelConf(int, String, String, HostPort, Duration, Optional, Optional)}, TLS only when {@code tls}. */
+  static String sentinelConf(int port, String announceHost, String masterName, HostPort master,
+      Duration downAfter, Optional<String> redisPassword, Optional<String> sentinelPassword, boolean tls) {
     StringBuilder c = new StringBuilder()
-        .append("port ").append(port).append('\n')
+        .append(listen(port, tls))
         .append("bind * -::*\n")
         .append("protected-mode no\n")
         .append("dir /data\n")
@@ -156,6 +207,30 @@ final class DockerSpecs {
         // Sentinels talk to each other too, and then need each other's password.
         .append("sentinel sentinel-pass ").append(quote(p)).append('\n'));
     return c.toString();
+  }
+
+  private static String listen(int port, boolean tls) {
+    return tls ? RedisTlsConf.lines(port, REDIS_TLS_CERT, REDIS_TLS_KEY, REDIS_TLS_CA) : "port " + port + "\n";
+  }
+
+  /**
+   * The names a TLS stack's server certificate must carry besides loopback: the PostgreSQL nodes'
+   * network aliases (Citus connects to them by alias, on verify-full), room for extra nodes, and
+   * the Docker host's address as the test JVM reaches it.
+   */
+  static List<String> tlsHostNames(int workers, String clientHost) {
+    List<String> names = new ArrayList<>();
+    names.add("coordinator");
+    for (int i = 0; i < workers; i++) {
+      names.add("worker-" + i);
+    }
+    for (int i = 0; i < 4; i++) {
+      names.add("extra-" + i);
+    }
+    if (!"127.0.0.1".equals(clientHost)) {
+      names.add(clientHost);
+    }
+    return names;
   }
 
   /** A Redis config string value: double quotes with backslash escapes. */

@@ -10,16 +10,22 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.PausedProcess;
 import dev.backplane.testkit.internal.Waits;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,7 +40,9 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * The stack as Docker containers through Testcontainers: Citus ({@link DockerPostgres}), MinIO,
@@ -58,6 +66,8 @@ public final class DockerStack implements BackplaneStack {
   private final int s3Port;
   private final DockerFaults faults = new DockerFaults();
   private volatile Duration startupTime = Duration.ZERO;
+  /** The TLS stack's CA and server certificate, in a temporary directory deleted on close(). */
+  private final Optional<TlsMaterial> tls;
 
   private DockerStack(StackConfig config) {
     this.config = config;
@@ -69,8 +79,9 @@ public final class DockerStack implements BackplaneStack {
       t.setDaemon(true);
       return t;
     });
-    this.postgres = new DockerPostgres(config, network, host, containers::add);
-    this.redis = new DockerRedis(config, host, containers::add);
+    this.tls = config.tls() ? Optional.of(tlsMaterial(config, host)) : Optional.empty();
+    this.postgres = new DockerPostgres(config, network, host, containers::add, tls);
+    this.redis = new DockerRedis(config, host, containers::add, tls);
     this.s3Port = DockerSpecs.freePorts(1).get(0);
     this.minio = new MinIOContainer(DockerImageName.parse(config.minioImage()).asCompatibleSubstituteFor("minio/minio"))
         .withUserName(config.s3AccessKey())
@@ -78,7 +89,21 @@ public final class DockerStack implements BackplaneStack {
         .withEnv("MINIO_SITE_REGION", config.s3Region())
         .withLabel(Containers.LABEL, "s3")
         .withStartupTimeout(config.startTimeout());
+    tls.ifPresent(t -> minio
+        .withCopyToContainer(MountableFile.forHostPath(t.serverCertFile(), 0644), DockerSpecs.MINIO_TLS_CERT)
+        .withCopyToContainer(MountableFile.forHostPath(t.serverKeyFile(), 0600), DockerSpecs.MINIO_TLS_KEY)
+        // MinIOContainer's own wait asks /minio/health/live over plain HTTP; awaitS3() asks it over HTTPS.
+        .waitingFor(Wait.forListeningPort().withStartupTimeout(config.startTimeout())));
     Containers.publish(minio, s3Port, DockerSpecs.S3_PORT);
+  }
+
+  private static TlsMaterial tlsMaterial(StackConfig config, String host) {
+    try {
+      return TlsMaterial.generate(Files.createTempDirectory("backplane-docker-tls"),
+          DockerSpecs.tlsHostNames(config.workers(), host));
+    } catch (IOException e) {
+      throw new StackException("cannot create a directory for the TLS stack's certificates: " + e.getMessage(), e);
+    }
   }
 
   /** True when a Docker engine answers; never throws. */
@@ -128,7 +153,9 @@ public final class DockerStack implements BackplaneStack {
   }
 
   private void awaitS3() {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    tls.ifPresent(t -> b.sslContext(t.clientContext()));
+    HttpClient http = b.build();
     HttpRequest live = HttpRequest.newBuilder(s3().endpoint().resolve("/minio/health/live"))
         .timeout(Duration.ofSeconds(2)).build();
     Waits.until("MinIO to answer /minio/health/live on " + s3().endpoint(), config.startTimeout(),
@@ -156,13 +183,18 @@ public final class DockerStack implements BackplaneStack {
 
   @Override
   public S3Info s3() {
-    return new S3Info(URI.create("http://" + host + ":" + s3Port), config.s3AccessKey(), config.s3SecretKey(),
-        config.s3Region(), "minio");
+    return new S3Info(URI.create((tls.isPresent() ? "https://" : "http://") + host + ":" + s3Port),
+        config.s3AccessKey(), config.s3SecretKey(), config.s3Region(), "minio", tls.map(TlsMaterial::caFile));
   }
 
   @Override
   public RedisInfo redis() {
     return redis.info();
+  }
+
+  @Override
+  public Optional<TlsMaterial> tls() {
+    return tls;
   }
 
   @Override
@@ -188,6 +220,15 @@ public final class DockerStack implements BackplaneStack {
     }
     quietly(network::close);
     pool.shutdownNow();
+    tls.ifPresent(t -> quietly(() -> deleteTree(t.directory())));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static void quietly(Runnable r) {

@@ -5,6 +5,7 @@ import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,8 @@ final class LocalPostgres implements AutoCloseable {
   private final Installation installation;
   private final Path template;
   private final Path passFile;
+  /** The servers' copies of the certificate, key, CA and pg_hba.conf, when the stack is TLS only. */
+  private final Optional<PgTls> tls;
   private final Node coordinator;
   private final List<Node> workers = new ArrayList<>();
   private final List<Node> extras = new CopyOnWriteArrayList<>();
@@ -79,7 +82,7 @@ final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private LocalPostgres(StackConfig config, Path stackDir) {
+  private LocalPostgres(StackConfig config, Path stackDir, Optional<TlsMaterial> tls) {
     this.config = config;
     this.binaries = Binaries.postgres(config);
     this.binDir = binaries.path();
@@ -89,6 +92,7 @@ final class LocalPostgres implements AutoCloseable {
     this.installation = installation(binDir);
     this.template = config.baseDir().resolve("pg-template-" + templateKey());
     this.passFile = dir.resolve("pgpass");
+    this.tls = tls.map(t -> new PgTls(t, dir.resolve("tls")));
     this.coordinator = new Node("coordinator", dir.resolve("coordinator"));
     for (int i = 0; i < config.workers(); i++) {
       workers.add(new Node("worker-" + i, dir.resolve("worker-" + i)));
@@ -96,8 +100,9 @@ final class LocalPostgres implements AutoCloseable {
   }
 
   /** Starts the cluster, nodes in parallel; on failure everything started is stopped. */
-  static LocalPostgres start(StackConfig config, Path stackDir, ExecutorService pool) {
-    LocalPostgres pg = new LocalPostgres(config, stackDir);
+  static LocalPostgres start(StackConfig config, Path stackDir, Optional<TlsMaterial> tls,
+      ExecutorService pool) {
+    LocalPostgres pg = new LocalPostgres(config, stackDir, tls);
     try {
       pg.prepare();
       List<Node> all = new ArrayList<>();
@@ -146,7 +151,8 @@ final class LocalPostgres implements AutoCloseable {
   PostgresInfo info() {
     return new PostgresInfo(coordinator.info(), workers.stream().map(Node::info).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
-        citusUnavailableReason(), extras.stream().filter(n -> n.port > 0).map(Node::info).toList());
+        citusUnavailableReason(), extras.stream().filter(n -> n.port > 0).map(Node::info).toList(),
+        tls.map(PgTls::clientCaFile));
   }
 
   List<String> processNames() {
@@ -204,6 +210,7 @@ final class LocalPostgres implements AutoCloseable {
       throw new StackException("cannot create data directory " + dir + " (" + e.getMessage()
           + "); set BACKPLANE_STACK_DIR to a writable directory", e);
     }
+    tls.ifPresent(PgTls::write);
     runAs.ifPresent(user -> OsUser.handOver(dir, user));
     writePassFile();
     ensureTemplate();
@@ -339,6 +346,7 @@ final class LocalPostgres implements AutoCloseable {
       // Shard splits connect back to the local node by this name; the passfile knows 127.0.0.1.
       settings.put("citus.local_hostname", HOST);
     }
+    tls.ifPresent(t -> settings.putAll(t.serverSettings(citusWanted())));
     settings.forEach((k, v) -> {
       cmd.add("-c");
       cmd.add(k + "=" + v);
@@ -377,6 +385,10 @@ final class LocalPostgres implements AutoCloseable {
     p.setProperty("password", config.password());
     p.setProperty("connectTimeout", "5");
     p.setProperty("ApplicationName", "backplane-testkit");
+    tls.ifPresent(t -> {
+      p.setProperty("sslmode", "verify-full");
+      p.setProperty("sslrootcert", t.clientCaFile().toString());
+    });
     return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + n.port + "/" + database, p);
   }
 

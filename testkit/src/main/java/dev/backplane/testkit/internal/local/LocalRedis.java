@@ -4,6 +4,8 @@ import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.RedisTlsConf;
 import dev.backplane.testkit.internal.SentinelProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +34,7 @@ final class LocalRedis implements AutoCloseable {
   private final List<Server> data = new ArrayList<>();
   private final List<Server> sentinels = new ArrayList<>();
   private final SentinelProbe probe;
+  private final Optional<TlsMaterial> tls;
 
   /** One redis-server process and the port it listens on. */
   static final class Server {
@@ -49,16 +52,18 @@ final class LocalRedis implements AutoCloseable {
     }
   }
 
-  private LocalRedis(StackConfig config, Path stackDir) {
+  private LocalRedis(StackConfig config, Path stackDir, Optional<TlsMaterial> tls) {
     this.config = config;
     this.binary = Binaries.redis(config);
     this.redisServer = binary.path();
     this.dir = stackDir.resolve("redis");
-    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList());
+    this.tls = tls;
+    this.probe = new SentinelProbe(config, () -> sentinels.stream().map(Server::address).toList(),
+        tls.map(TlsMaterial::clientContext));
   }
 
-  static LocalRedis start(StackConfig config, Path stackDir, ExecutorService pool) {
-    LocalRedis r = new LocalRedis(config, stackDir);
+  static LocalRedis start(StackConfig config, Path stackDir, Optional<TlsMaterial> tls, ExecutorService pool) {
+    LocalRedis r = new LocalRedis(config, stackDir, tls);
     try {
       Files.createDirectories(r.dir);
       r.boot(pool);
@@ -95,7 +100,7 @@ final class LocalRedis implements AutoCloseable {
 
   private void launchData(Server s, Optional<HostPort> replicaOf) {
     StringBuilder conf = new StringBuilder()
-        .append("port ").append(s.port).append('\n')
+        .append(listen(s))
         .append("bind ").append(HOST).append('\n')
         .append("dir ").append(dir).append('\n')
         .append("dbfilename ").append(s.name).append(".rdb\n")
@@ -119,7 +124,7 @@ final class LocalRedis implements AutoCloseable {
     String name = config.redisMasterName();
     long downAfter = config.redisDownAfter().toMillis();
     StringBuilder conf = new StringBuilder()
-        .append("port ").append(s.port).append('\n')
+        .append(listen(s))
         .append("bind ").append(HOST).append('\n')
         .append("dir ").append(dir).append('\n')
         .append("sentinel announce-ip ").append(HOST).append('\n')
@@ -136,6 +141,16 @@ final class LocalRedis implements AutoCloseable {
     s.process = ManagedProcess.start(s.name, List.of(redisServer.toString(), file.toString(), "--sentinel"),
         Map.of(), dir.resolve(s.name + ".log"), Optional.empty());
     awaitPing(s, config.sentinelPassword());
+  }
+
+  /** {@code port}, or on a TLS stack the TLS-only lines ({@link RedisTlsConf}). */
+  private String listen(Server s) {
+    if (tls.isEmpty()) {
+      return "port " + s.port + "\n";
+    }
+    TlsMaterial t = tls.get();
+    return RedisTlsConf.lines(s.port, t.serverCertFile().toString(), t.serverKeyFile().toString(),
+        t.caFile().toString());
   }
 
   private Path write(String name, String text) {
@@ -183,7 +198,7 @@ final class LocalRedis implements AutoCloseable {
         .map(Server::address).toList();
     return new RedisInfo(master, replicas, sentinels.stream().map(Server::address).toList(),
         config.redisMasterName(), config.redisPassword(), config.sentinelPassword(),
-        config.redisDownAfter());
+        config.redisDownAfter(), tls.map(TlsMaterial::caFile));
   }
 
   List<String> processNames() {

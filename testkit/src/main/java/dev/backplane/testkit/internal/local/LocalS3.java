@@ -3,6 +3,7 @@ package dev.backplane.testkit.internal.local;
 import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.HttpsURLConnection;
 
 /**
  * An S3 server on loopback: a {@code minio} binary when there is one, else S3Proxy (a real S3 API
@@ -30,16 +32,19 @@ final class LocalS3 implements AutoCloseable {
   private final int port;
   private final String server;
   private final ManagedProcess process;
+  private final Optional<TlsMaterial> tls;
 
-  private LocalS3(StackConfig config, Path dir, int port, String server, ManagedProcess process) {
+  private LocalS3(StackConfig config, Path dir, int port, String server, ManagedProcess process,
+      Optional<TlsMaterial> tls) {
     this.config = config;
+    this.tls = tls;
     this.dir = dir;
     this.port = port;
     this.server = server;
     this.process = process;
   }
 
-  static LocalS3 start(StackConfig config, Path stackDir) {
+  static LocalS3 start(StackConfig config, Path stackDir, Optional<TlsMaterial> tls) {
     Path dir = stackDir.resolve("s3");
     Path data = dir.resolve("data");
     try {
@@ -53,9 +58,9 @@ final class LocalS3 implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Ports.free();
       ManagedProcess p = minio.isPresent()
-          ? startMinio(config, minio.get(), dir, data, port)
-          : startS3Proxy(config, dir, data, port);
-      LocalS3 s3 = new LocalS3(config, dir, port, minio.isPresent() ? "minio" : "s3proxy", p);
+          ? startMinio(config, minio.get(), dir, data, port, tls)
+          : startS3Proxy(config, dir, data, port, tls);
+      LocalS3 s3 = new LocalS3(config, dir, port, minio.isPresent() ? "minio" : "s3proxy", p, tls);
       try {
         s3.awaitReady();
         return s3;
@@ -72,9 +77,22 @@ final class LocalS3 implements AutoCloseable {
     throw last;
   }
 
-  private static ManagedProcess startMinio(StackConfig config, Path minio, Path dir, Path data, int port) {
-    List<String> cmd = List.of(minio.toString(), "server", data.toString(),
-        "--address", HOST + ":" + port, "--console-address", HOST + ":" + Ports.free(), "--quiet");
+  private static ManagedProcess startMinio(StackConfig config, Path minio, Path dir, Path data, int port,
+      Optional<TlsMaterial> tls) {
+    List<String> cmd = new ArrayList<>(List.of(minio.toString(), "server", data.toString(),
+        "--address", HOST + ":" + port, "--console-address", HOST + ":" + Ports.free(), "--quiet"));
+    if (tls.isPresent()) {
+      // MinIO serves HTTPS only when its certs directory holds public.crt and private.key.
+      Path certs = dir.resolve("certs");
+      try {
+        Files.createDirectories(certs);
+        Files.copy(tls.get().serverCertFile(), certs.resolve("public.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tls.get().serverKeyFile(), certs.resolve("private.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      cmd.addAll(List.of("--certs-dir", certs.toString()));
+    }
     Map<String, String> env = Map.of(
         "MINIO_ROOT_USER", config.s3AccessKey(),
         "MINIO_ROOT_PASSWORD", config.s3SecretKey(),
@@ -82,9 +100,17 @@ final class LocalS3 implements AutoCloseable {
     return ManagedProcess.start("minio", cmd, env, dir.resolve("minio.log"), Optional.empty());
   }
 
-  private static ManagedProcess startS3Proxy(StackConfig config, Path dir, Path data, int port) {
+  private static ManagedProcess startS3Proxy(StackConfig config, Path dir, Path data, int port,
+      Optional<TlsMaterial> tls) {
     Properties props = new Properties();
-    props.setProperty("s3proxy.endpoint", "http://" + HOST + ":" + port);
+    if (tls.isPresent()) {
+      // HTTPS only: S3Proxy opens no plain endpoint when none is set.
+      props.setProperty("s3proxy.secure-endpoint", "https://" + HOST + ":" + port);
+      props.setProperty("s3proxy.keystore-path", tls.get().serverKeyStore().toString());
+      props.setProperty("s3proxy.keystore-password", tls.get().storePassword());
+    } else {
+      props.setProperty("s3proxy.endpoint", "http://" + HOST + ":" + port);
+    }
     props.setProperty("s3proxy.authorization", "aws-v2-or-v4");
     props.setProperty("s3proxy.identity", config.s3AccessKey());
     props.setProperty("s3proxy.credential", config.s3SecretKey());
@@ -94,6 +120,8 @@ final class LocalS3 implements AutoCloseable {
     props.setProperty("jclouds.filesystem.basedir", data.toString());
     Path file = dir.resolve("s3proxy.properties");
     try (var out = Files.newOutputStream(file)) {
+      // It may hold the keystore's password: readable by this user only.
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
       props.store(out, "written by backplane-testkit");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -136,6 +164,9 @@ final class LocalS3 implements AutoCloseable {
     Waits.until(server + " to answer HTTP on port " + port, config.startTimeout(), Duration.ofMillis(50), () -> {
       process.checkAlive();
       HttpURLConnection c = (HttpURLConnection) probe.toURL().openConnection();
+      if (c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(tls.orElseThrow().clientContext().getSocketFactory());
+      }
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       try {
@@ -147,12 +178,12 @@ final class LocalS3 implements AutoCloseable {
   }
 
   String endpoint() {
-    return "http://" + HOST + ":" + port;
+    return (tls.isPresent() ? "https://" : "http://") + HOST + ":" + port;
   }
 
   S3Info info() {
     return new S3Info(URI.create(endpoint()), config.s3AccessKey(), config.s3SecretKey(),
-        config.s3Region(), server);
+        config.s3Region(), server, tls.map(TlsMaterial::caFile));
   }
 
   ManagedProcess process() {

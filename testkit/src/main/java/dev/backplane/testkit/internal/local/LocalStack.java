@@ -10,6 +10,7 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.PausedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,14 +42,17 @@ public final class LocalStack implements BackplaneStack {
   private final LocalPostgres pg;
   private final LocalRedis redis;
   private final LocalS3 s3;
+  private final Optional<TlsMaterial> tls;
   private final Duration startupTime;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Faults.Paused> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Faults faults = new LocalFaults();
 
-  private LocalStack(Path dir, LocalPostgres pg, LocalRedis redis, LocalS3 s3, Duration startupTime) {
+  private LocalStack(Path dir, Optional<TlsMaterial> tls, LocalPostgres pg, LocalRedis redis, LocalS3 s3,
+      Duration startupTime) {
     this.dir = dir;
+    this.tls = tls;
     this.pg = pg;
     this.redis = redis;
     this.s3 = s3;
@@ -76,9 +80,13 @@ public final class LocalStack implements BackplaneStack {
       return t;
     });
     try {
-      CompletableFuture<LocalPostgres> pg = async(() -> LocalPostgres.start(config, dir, pool), pool);
-      CompletableFuture<LocalRedis> redis = async(() -> LocalRedis.start(config, dir, pool), pool);
-      CompletableFuture<LocalS3> s3 = async(() -> LocalS3.start(config, dir), pool);
+      // One CA and server certificate for every server; the stack's directory (and so the keys)
+      // is deleted with the stack.
+      Optional<TlsMaterial> tls = config.tls() ? Optional.of(TlsMaterial.generate(dir.resolve("tls")))
+          : Optional.empty();
+      CompletableFuture<LocalPostgres> pg = async(() -> LocalPostgres.start(config, dir, tls, pool), pool);
+      CompletableFuture<LocalRedis> redis = async(() -> LocalRedis.start(config, dir, tls, pool), pool);
+      CompletableFuture<LocalS3> s3 = async(() -> LocalS3.start(config, dir, tls), pool);
       List<String> failures = new ArrayList<>();
       LocalPostgres p = joinOrRecord(pg, "PostgreSQL", failures);
       LocalRedis r = joinOrRecord(redis, "Redis", failures);
@@ -89,9 +97,10 @@ public final class LocalStack implements BackplaneStack {
         throw new StackException("the local stack did not start (" + failures.size() + " problem"
             + (failures.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", failures));
       }
-      LocalStack stack = new LocalStack(dir, p, r, s, Duration.ofNanos(System.nanoTime() - t0));
-      log.info("Backplane local stack up in {} ms: postgres {} (citus {}; binaries: {}), redis master {}"
-          + " (binary: {}), s3 {} ({})", stack.startupTime.toMillis(), p.info().coordinator().address(),
+      LocalStack stack = new LocalStack(dir, tls, p, r, s, Duration.ofNanos(System.nanoTime() - t0));
+      log.info("Backplane local stack up in {} ms{}: postgres {} (citus {}; binaries: {}), redis master {}"
+          + " (binary: {}), s3 {} ({})", stack.startupTime.toMillis(), tls.isPresent() ? " (TLS only)" : "",
+          p.info().coordinator().address(),
           p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.info().master(), r.binaryOrigin(),
           s.endpoint(), s.info().server());
       return stack;
@@ -179,6 +188,11 @@ public final class LocalStack implements BackplaneStack {
   @Override
   public Faults faults() {
     return faults;
+  }
+
+  @Override
+  public Optional<TlsMaterial> tls() {
+    return tls;
   }
 
   @Override

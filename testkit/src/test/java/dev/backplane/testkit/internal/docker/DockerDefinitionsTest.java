@@ -8,8 +8,12 @@ import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.TlsMaterial;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 
@@ -24,7 +28,7 @@ class DockerDefinitionsTest {
   @Test
   void postgresNodesUseTheirNameAsAliasAndAFixedHostPort() {
     try (Network network = Network.newNetwork()) {
-      DockerPostgres pg = new DockerPostgres(config, network, "127.0.0.1", c -> {});
+      DockerPostgres pg = new DockerPostgres(config, network, "127.0.0.1", c -> {}, Optional.empty());
       assertThat(pg.names()).containsExactly("coordinator", "worker-0", "worker-1");
 
       GenericContainer<?> w1 = pg.container("worker-1").orElseThrow();
@@ -60,7 +64,7 @@ class DockerDefinitionsTest {
   @Test
   void withoutCitusTheImagesExtensionScriptIsReplacedAndTheReasonIsGiven() {
     try (Network network = Network.newNetwork()) {
-      DockerPostgres pg = new DockerPostgres(config.toBuilder().citus(false).build(), network, "127.0.0.1", c -> {});
+      DockerPostgres pg = new DockerPostgres(config.toBuilder().citus(false).build(), network, "127.0.0.1", c -> {}, Optional.empty());
       GenericContainer<?> coordinator = pg.container("coordinator").orElseThrow();
       assertThat(coordinator.getCommandParts()).contains("shared_preload_libraries=");
       assertThat(pg.info().citusUnavailableReason()).hasValueSatisfying(r -> assertThat(r).contains("citus=false"));
@@ -68,9 +72,26 @@ class DockerDefinitionsTest {
   }
 
   @Test
+  void aTlsNodeGetsTheCertificatesTheTlsCommandAndClientsAVerifyFullUrl(@TempDir Path dir) {
+    TlsMaterial tls = TlsMaterial.generate(dir, DockerSpecs.tlsHostNames(2, "127.0.0.1"));
+    try (Network network = Network.newNetwork()) {
+      DockerPostgres pg = new DockerPostgres(config, network, "127.0.0.1", c -> {}, Optional.of(tls));
+      GenericContainer<?> w0 = pg.container("worker-0").orElseThrow();
+      assertThat(w0.getCommandParts()).containsExactlyElementsOf(DockerSpecs.postgresCommand(true, true));
+      // The files and pg_hba.conf go in as copies (not inspectable here); the entry point installs them.
+      assertThat(w0.getCreateContainerCmdModifiers()).isNotEmpty();
+      PostgresInfo info = pg.info();
+      assertThat(info.tlsCaFile()).contains(tls.caFile());
+      assertThat(info.jdbcUrl()).contains("?sslmode=verify-full&sslrootcert=");
+    }
+    DockerRedis redis = new DockerRedis(config, "127.0.0.1", c -> {}, Optional.of(tls));
+    assertThat(redis.names()).contains("sentinel-0");
+  }
+
+  @Test
   void workerIndexIsChecked() {
     try (Network network = Network.newNetwork()) {
-      DockerPostgres pg = new DockerPostgres(config, network, "127.0.0.1", c -> {});
+      DockerPostgres pg = new DockerPostgres(config, network, "127.0.0.1", c -> {}, Optional.empty());
       assertThatThrownBy(() -> pg.stopWorker(2)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("0..1");
     }
@@ -78,7 +99,7 @@ class DockerDefinitionsTest {
 
   @Test
   void redisProcessesAreNamedLikeTheLocalBackend() {
-    DockerRedis redis = new DockerRedis(config, "127.0.0.1", c -> {});
+    DockerRedis redis = new DockerRedis(config, "127.0.0.1", c -> {}, Optional.empty());
     assertThat(redis.names()).containsExactly("redis-master", "redis-replica", "redis-0", "redis-1",
         "sentinel-0", "sentinel-1", "sentinel-2");
     assertThat(redis.resolve("sentinel-2")).contains("sentinel-2");
