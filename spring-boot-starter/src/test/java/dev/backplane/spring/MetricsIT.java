@@ -1,12 +1,18 @@
 package dev.backplane.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.backplane.citus.CitusRouter;
 import dev.backplane.citus.TableName;
 import dev.backplane.citus.TenantContext;
 import dev.backplane.citus.TenantDataSource;
+import dev.backplane.minio.PresignedRequest;
+import dev.backplane.minio.UploadMismatchException;
+import dev.backplane.minio.UploadRefusedException;
+import dev.backplane.minio.UploadRequest;
+import dev.backplane.minio.Uploads;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.RequiresCitus;
@@ -44,6 +50,7 @@ class MetricsIT {
 
   @Autowired TenantDataSource tenants;
   @Autowired CitusRouter router;
+  @Autowired Uploads uploads;
   @Value("${local.server.port}") int port;
 
   @BeforeAll
@@ -125,5 +132,34 @@ class MetricsIT {
     assertThat(after).contains("hikaricp_connections{").contains("pool=\"backplane-app\"");
     assertThat(sum(after, "hikaricp_connections")).isGreaterThan(0);
     assertThat(after).contains("backplane_redis_failovers_total");
+  }
+
+  @Test
+  void uploadMetersCountPresignedConfirmedAndRefused() throws Exception {
+    String before = scrape();
+    byte[] body = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    PresignedRequest put = uploads.presignPut(UploadRequest.of("mx", "a.txt", "text/plain").withSize(body.length));
+    HttpRequest.Builder req = HttpRequest.newBuilder(put.url()).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+    put.headers().forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("host")) {
+        req.header(k, v);
+      }
+    });
+    HttpResponse<String> r = HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    uploads.confirm(put.key(), body.length, "text/plain");
+    assertThatThrownBy(() -> uploads.presignPut(UploadRequest.of("mx", "a.exe", "application/x-msdownload").withSize(5)))
+        .isInstanceOf(UploadRefusedException.class);
+    assertThatThrownBy(() -> uploads.confirm("mx/none/missing.txt", 5, "text/plain"))
+        .isInstanceOf(UploadMismatchException.class);
+    String after = scrape();
+    assertThat(sum(after, "backplane_uploads_presigned_total", "method=\"put\"")
+        - sum(before, "backplane_uploads_presigned_total", "method=\"put\"")).isEqualTo(1);
+    assertThat(sum(after, "backplane_uploads_confirmed_total") - sum(before, "backplane_uploads_confirmed_total"))
+        .isEqualTo(1);
+    assertThat(sum(after, "backplane_uploads_refused_total", "reason=\"content_type\"", "stage=\"presign\"")
+        - sum(before, "backplane_uploads_refused_total", "reason=\"content_type\"", "stage=\"presign\"")).isEqualTo(1);
+    assertThat(sum(after, "backplane_uploads_refused_total", "reason=\"missing\"", "stage=\"confirm\"")
+        - sum(before, "backplane_uploads_refused_total", "reason=\"missing\"", "stage=\"confirm\"")).isEqualTo(1);
   }
 }

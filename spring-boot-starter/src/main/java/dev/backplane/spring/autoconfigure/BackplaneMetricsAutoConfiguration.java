@@ -3,6 +3,8 @@ package dev.backplane.spring.autoconfigure;
 import dev.backplane.citus.metrics.micrometer.RoutingMetrics;
 import dev.backplane.leader.LeaderElection;
 import dev.backplane.leader.metrics.micrometer.LeaderElectionMetrics;
+import dev.backplane.minio.UploadListener;
+import dev.backplane.minio.metrics.micrometer.UploadMetrics;
 import dev.backplane.redis.RedisHa;
 import dev.backplane.redis.metrics.micrometer.RedisHaMetrics;
 import dev.backplane.spring.CitusRouterCustomizer;
@@ -23,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
  * the {@code MeterBinder} beans to its registries; the pools and the router get the registry
  * through their customizers when the application has one.
  */
-@AutoConfiguration(before = {BackplaneCitusAutoConfiguration.class},
+@AutoConfiguration(before = {BackplaneCitusAutoConfiguration.class, BackplaneS3AutoConfiguration.class},
     after = {BackplaneRedisAutoConfiguration.class, BackplaneLeaderAutoConfiguration.class})
 @ConditionalOnClass(MeterRegistry.class)
 public class BackplaneMetricsAutoConfiguration {
@@ -40,6 +42,17 @@ public class BackplaneMetricsAutoConfiguration {
     @Bean
     public CitusRouterCustomizer backplaneRoutingMetrics(ObjectProvider<MeterRegistry> registry) {
       return b -> registry.ifAvailable(r -> b.routingListener(RoutingMetrics.create(r)));
+    }
+  }
+
+  /** Uploads presigned, confirmed and refused. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(UploadMetrics.class)
+  public static class S3 {
+    @Bean
+    public UploadListener backplaneUploadMetrics(ObjectProvider<MeterRegistry> registry) {
+      MeterRegistry r = registry.getIfAvailable();
+      return r == null ? UploadListener.NONE : UploadMetrics.create(r);
     }
   }
 

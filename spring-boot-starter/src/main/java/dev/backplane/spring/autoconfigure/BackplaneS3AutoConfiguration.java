@@ -4,7 +4,11 @@ import dev.backplane.core.Problems;
 import dev.backplane.minio.BucketSetup;
 import dev.backplane.minio.MinioConfig;
 import dev.backplane.minio.UploadPolicy;
+import dev.backplane.minio.UploadListener;
 import dev.backplane.minio.Uploads;
+import dev.backplane.spring.internal.UploadListeners;
+import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.backplane.spring.BackplaneProperties;
 import dev.backplane.spring.internal.Configured;
 import dev.backplane.spring.internal.SeedSettings;
@@ -52,11 +56,13 @@ public class BackplaneS3AutoConfiguration {
     return b.build();
   }
 
-  /** Presigned uploads; with {@code backplane.s3.create-bucket=true} the bucket is made at start-up. */
+  /** Presigned uploads, telling every {@link UploadListener} bean; with {@code backplane.s3.create-bucket=true} the bucket is made at start-up. */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Uploads backplaneUploads(MinioConfig config, UploadPolicy policy, BackplaneProperties properties) {
-    Uploads uploads = Uploads.create(config, policy);
+  public Uploads backplaneUploads(MinioConfig config, UploadPolicy policy, BackplaneProperties properties,
+      ObjectProvider<UploadListener> listeners) {
+    List<UploadListener> all = listeners.orderedStream().toList();
+    Uploads uploads = Uploads.create(config, policy, all.size() == 1 ? all.get(0) : new UploadListeners(all));
     if (properties.getS3().isCreateBucket()) {
       try {
         uploads.bootstrap(BucketSetup.builder().build());
