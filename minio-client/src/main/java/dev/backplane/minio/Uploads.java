@@ -135,14 +135,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedRequest presignPut(UploadRequest request) {
-    try {
-      PresignedRequest signed = presignPut0(request);
-      tell(l -> l.onPresigned(bucket, "PUT"));
-      return signed;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
+    return signed("PUT", () -> presignPut0(request));
   }
 
   private PresignedRequest presignPut0(UploadRequest request) {
@@ -190,14 +183,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedPost presignPost(UploadRequest request) {
-    try {
-      PresignedPost signed = presignPost0(request);
-      tell(l -> l.onPresigned(bucket, "POST"));
-      return signed;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
+    return signed("POST", () -> presignPost0(request));
   }
 
   private PresignedPost presignPost0(UploadRequest request) {
@@ -404,6 +390,18 @@ public final class Uploads implements AutoCloseable {
       }
     }
     return new BootstrapReport(bucket, steps);
+  }
+
+  /** Signs with {@code signing} and tells the listener what came of it. */
+  private <T> T signed(String method, java.util.function.Supplier<T> signing) {
+    try {
+      T signed = signing.get();
+      tell(l -> l.onPresigned(bucket, method));
+      return signed;
+    } catch (UploadRefusedException e) {
+      tell(l -> l.onRefused(bucket, e.reason()));
+      throw e;
+    }
   }
 
   /** Runs a confirmation and tells the listener how it ended. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -15,7 +16,7 @@ class ConfigFailureAnalysisTest {
 
   @Test
   void everyProblemOfAProjectIsReportedWithWhereToSetIt(CapturedOutput output) {
-    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class)
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("spring.main.banner-mode=off", "DB_HOST=coord.internal", "DB_PORT=five",
             "DB_PASSWORD=s3cret-value", "backplane.redis.enabled=false")
         .run()).isNotNull();
@@ -27,7 +28,7 @@ class ConfigFailureAnalysisTest {
 
   @Test
   void aRedisInSentinelModeWithoutSentinelsIsRefused(CapturedOutput output) {
-    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class)
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("spring.main.banner-mode=off", "backplane.redis.sentinel-enabled=true",
             "REDIS_HOST=unused")
         .run()).isNotNull();
@@ -37,7 +38,7 @@ class ConfigFailureAnalysisTest {
 
   @Test
   void aLeaderOnlyJobWithoutAnElectionStopsStartUp() {
-    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class)
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("spring.main.banner-mode=off").run())
         .hasStackTraceContaining("@LeaderOnly jobs [cleanup] need a Backplane leader election");
   }

@@ -3,8 +3,6 @@ package dev.backplane.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.RequiresCitus;
 import java.time.Duration;
 import java.util.List;
@@ -14,39 +12,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Actuator health of every part on the harness stack, flipping to DOWN and back when a worker is
  * stopped and started and when the Redis master is killed (and the Sentinels promote its replica).
  */
-@BackplaneTest
-@DirtiesContext
 @SpringBootTest(classes = TestApp.class, properties = {"backplane.leader.name=health-it",
     "management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always"})
-class HealthIT {
-  static BackplaneStack stack;
+class HealthIT extends StackBootTest {
 
   @Autowired HealthEndpoint health;
-
-  @BeforeAll
-  static void stack(BackplaneStack s) {
-    stack = s;
-  }
-
-  @DynamicPropertySource
-  static void backplane(DynamicPropertyRegistry registry) {
-    StackProperties.properties(stack, "health-it").forEach((k, v) -> registry.add(k, () -> v));
-  }
 
   IndicatedHealthDescriptor of(String name) {
     return (IndicatedHealthDescriptor) health.healthForPath(name);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -37,7 +38,7 @@ class LeaderOnlyIT {
   ConfigurableApplicationContext start(BackplaneStack stack, String election, Map<String, Object> seeds) {
     Map<String, Object> env = new java.util.HashMap<>(seeds);
     env.putAll(stack.redis().environment());
-    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApp.class)
+    ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("backplane.leader.name=" + election, "spring.main.banner-mode=off",
             "backplane.leader.lease-ttl=" + LEASE_TTL.toSeconds() + "s",
             "backplane.leader.renew-deadline=60s", "backplane.leader.retry-period=2s")

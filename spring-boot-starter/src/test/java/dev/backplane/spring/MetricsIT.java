@@ -13,8 +13,6 @@ import dev.backplane.minio.UploadMismatchException;
 import dev.backplane.minio.UploadRefusedException;
 import dev.backplane.minio.UploadRequest;
 import dev.backplane.minio.Uploads;
-import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.RequiresCitus;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,22 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@code /actuator/prometheus}, over HTTP, shows the routing, pool and leadership meters moving
  * under a short load of routed queries.
  */
-@BackplaneTest
 @RequiresCitus
-@DirtiesContext
 @SpringBootTest(classes = TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "backplane.leader.name=metrics-it", "backplane.citus.router.tenant-anchor-table=mx_companies",
     "management.endpoints.web.exposure.include=health,prometheus"})
-class MetricsIT {
-  static BackplaneStack stack;
+class MetricsIT extends StackBootTest {
 
   @Autowired TenantDataSource tenants;
   @Autowired CitusRouter router;
@@ -54,21 +46,12 @@ class MetricsIT {
   @Value("${local.server.port}") int port;
 
   @BeforeAll
-  static void stack(BackplaneStack s) throws SQLException {
-    stack = s;
-    try (Connection c = java.sql.DriverManager.getConnection(s.postgres().jdbcUrl(), s.postgres().user(),
-        s.postgres().password()); Statement st = c.createStatement()) {
-      st.execute("DROP TABLE IF EXISTS mx_companies, mx_local");
-      st.execute("CREATE TABLE mx_companies (id bigint PRIMARY KEY, name text)");
-      st.execute("CREATE TABLE mx_local (id bigint PRIMARY KEY)");
-      st.execute("SELECT create_distributed_table('mx_companies', 'id', shard_count := 4, colocate_with := 'none')");
-      st.execute("INSERT INTO mx_companies SELECT g, 'c' || g FROM generate_series(1, 40) g");
-    }
-  }
-
-  @DynamicPropertySource
-  static void backplane(DynamicPropertyRegistry registry) {
-    StackProperties.properties(stack, "metrics-it").forEach((k, v) -> registry.add(k, () -> v));
+  static void tables() throws SQLException {
+    sql("DROP TABLE IF EXISTS mx_companies, mx_local",
+        "CREATE TABLE mx_companies (id bigint PRIMARY KEY, name text)",
+        "CREATE TABLE mx_local (id bigint PRIMARY KEY)",
+        "SELECT create_distributed_table('mx_companies', 'id', shard_count := 4, colocate_with := 'none')",
+        "INSERT INTO mx_companies SELECT g, 'c' || g FROM generate_series(1, 40) g");
   }
 
   String scrape() throws Exception {

@@ -13,8 +13,6 @@ import dev.backplane.minio.PresignedRequest;
 import dev.backplane.minio.UploadRequest;
 import dev.backplane.minio.Uploads;
 import dev.backplane.redis.RedisHa;
-import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.BackplaneTest;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,24 +23,19 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The starter against the harness stack: every bean from {@code backplane.*} properties, and the
  * same beans from the seeds' environment names alone.
  */
-@BackplaneTest
-@DirtiesContext // closed after the class, while the shared stack still runs
 @SpringBootTest(classes = TestApp.class, properties = {
     "backplane.leader.name=starter-it", "backplane.citus.router.tenant-anchor-table=sb_companies"})
-class StarterIT {
-  static BackplaneStack stack;
+class StarterIT extends StackBootTest {
 
   @Autowired ProjectPools pools;
   @Autowired DataSource dataSource;
@@ -54,24 +47,15 @@ class StarterIT {
   @Autowired TestApp.CleanupJob job;
 
   @BeforeAll
-  static void stack(BackplaneStack s) throws SQLException {
-    stack = s;
-    if (s.postgres().citusAvailable()) {
-      try (Connection c = java.sql.DriverManager.getConnection(s.postgres().jdbcUrl(), s.postgres().user(),
-          s.postgres().password()); Statement st = c.createStatement()) {
-        st.execute("DROP TABLE IF EXISTS sb_orders, sb_companies");
-        st.execute("CREATE TABLE sb_companies (id bigint PRIMARY KEY, name text)");
-        st.execute("CREATE TABLE sb_orders (company_id bigint, id bigint, PRIMARY KEY (company_id, id))");
-        st.execute("SELECT create_distributed_table('sb_companies', 'id', shard_count := 4, colocate_with := 'none')");
-        st.execute("SELECT create_distributed_table('sb_orders', 'company_id', colocate_with := 'sb_companies')");
-        st.execute("INSERT INTO sb_companies SELECT g, 'c' || g FROM generate_series(1, 20) g");
-      }
+  static void tables() throws SQLException {
+    if (stack.postgres().citusAvailable()) {
+      sql("DROP TABLE IF EXISTS sb_orders, sb_companies",
+          "CREATE TABLE sb_companies (id bigint PRIMARY KEY, name text)",
+          "CREATE TABLE sb_orders (company_id bigint, id bigint, PRIMARY KEY (company_id, id))",
+          "SELECT create_distributed_table('sb_companies', 'id', shard_count := 4, colocate_with := 'none')",
+          "SELECT create_distributed_table('sb_orders', 'company_id', colocate_with := 'sb_companies')",
+          "INSERT INTO sb_companies SELECT g, 'c' || g FROM generate_series(1, 20) g");
     }
-  }
-
-  @DynamicPropertySource
-  static void backplane(DynamicPropertyRegistry registry) {
-    StackProperties.properties(stack, "starter-it").forEach((k, v) -> registry.add(k, () -> v));
   }
 
   @Test
@@ -111,7 +95,7 @@ class StarterIT {
   @Test
   void beansComeFromTheSeedsEnvironmentNames() throws Exception {
     Map<String, Object> env = Map.copyOf(StackProperties.seedEnvironment(stack, "starter-it-env"));
-    try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApp.class)
+    try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("backplane.leader.name=starter-it-env", "spring.main.banner-mode=off",
             "backplane.s3.uploads.max-bytes=1024", "backplane.s3.uploads.allowed-content-types=text/plain")
         .initializers(c -> c.getEnvironment().getPropertySources()

@@ -1,5 +1,8 @@
 package dev.backplane.spring.internal;
 
+import dev.backplane.spring.BackplaneProperties;
+import java.util.List;
+import java.util.function.Function;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -8,56 +11,55 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Conditions "this part is configured": by a {@code backplane.*} property or by one of the seeds'
- * environment names. A part that is configured but wrong then fails start-up with every problem,
- * rather than being left out quietly.
+ * environment names, and not switched off with {@code backplane.<part>.enabled=false}. A part that
+ * is configured but wrong then fails start-up with every problem, rather than being left out quietly.
  */
-public final class Configured {
-  private Configured() {}
+public abstract class Configured extends SpringBootCondition {
+  private final String part;
+  private final Function<BackplaneProperties, Boolean> enabled;
+  private final List<String> properties;
+  private final List<String> variables;
+
+  Configured(String part, Function<BackplaneProperties, Boolean> enabled, List<String> properties,
+      List<String> variables) {
+    this.part = part;
+    this.enabled = enabled;
+    this.properties = properties;
+    this.variables = variables;
+  }
+
+  @Override
+  public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+    Environment env = context.getEnvironment();
+    if (!enabled.apply(SeedSettings.properties(env))) {
+      return ConditionOutcome.noMatch("backplane." + part + ".enabled is false");
+    }
+    boolean configured = properties.stream().anyMatch(p -> SeedSettings.hasPropertiesUnder(env, p))
+        || SeedSettings.hasAny(env, variables.toArray(String[]::new));
+    String what = part + " (" + String.join(", ", properties) + " or " + String.join(", ", variables) + ")";
+    return configured ? ConditionOutcome.match(what + " configured") : ConditionOutcome.noMatch(what + " not configured");
+  }
 
   /** Citus projects: {@code backplane.citus.projects.*}, {@code DB_HOST}, {@code DB_NAME} or {@code BACKPLANE_PROJECTS}. */
-  public static final class Projects extends SpringBootCondition {
-    @Override
-    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      Environment env = context.getEnvironment();
-      if (!SeedSettings.properties(env).getCitus().isEnabled()) {
-        return ConditionOutcome.noMatch("backplane.citus.enabled is false");
-      }
-      return outcome(SeedSettings.hasPropertiesUnder(env, "backplane.citus.projects")
-              || SeedSettings.hasAny(env, "DB_HOST", "DB_NAME", "BACKPLANE_PROJECTS"),
-          "Citus projects (backplane.citus.projects.* or DB_HOST/DB_NAME/BACKPLANE_PROJECTS)");
+  public static final class Projects extends Configured {
+    public Projects() {
+      super("citus", p -> p.getCitus().isEnabled(), List.of("backplane.citus.projects"),
+          List.of("DB_HOST", "DB_NAME", "BACKPLANE_PROJECTS"));
     }
   }
 
   /** Redis: {@code backplane.redis.host}/{@code sentinels}, {@code REDIS_HOST}, {@code REDIS_SENTINELS}, {@code REDIS_SENTINEL_ENABLED}. */
-  public static final class Redis extends SpringBootCondition {
-    @Override
-    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      Environment env = context.getEnvironment();
-      if (!SeedSettings.properties(env).getRedis().isEnabled()) {
-        return ConditionOutcome.noMatch("backplane.redis.enabled is false");
-      }
-      return outcome(SeedSettings.hasPropertiesUnder(env, "backplane.redis.host")
-              || SeedSettings.hasPropertiesUnder(env, "backplane.redis.sentinels")
-              || SeedSettings.hasAny(env, "REDIS_HOST", "REDIS_SENTINELS", "REDIS_SENTINEL_ENABLED"),
-          "Redis (backplane.redis.host/sentinels or REDIS_HOST/REDIS_SENTINELS/REDIS_SENTINEL_ENABLED)");
+  public static final class Redis extends Configured {
+    public Redis() {
+      super("redis", p -> p.getRedis().isEnabled(), List.of("backplane.redis.host", "backplane.redis.sentinels"),
+          List.of("REDIS_HOST", "REDIS_SENTINELS", "REDIS_SENTINEL_ENABLED"));
     }
   }
 
   /** S3: {@code backplane.s3.endpoint} or {@code MINIO_ENDPOINT}. */
-  public static final class S3 extends SpringBootCondition {
-    @Override
-    public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      Environment env = context.getEnvironment();
-      if (!SeedSettings.properties(env).getS3().isEnabled()) {
-        return ConditionOutcome.noMatch("backplane.s3.enabled is false");
-      }
-      return outcome(SeedSettings.hasPropertiesUnder(env, "backplane.s3.endpoint")
-              || SeedSettings.hasAny(env, "MINIO_ENDPOINT"),
-          "S3 (backplane.s3.endpoint or MINIO_ENDPOINT)");
+  public static final class S3 extends Configured {
+    public S3() {
+      super("s3", p -> p.getS3().isEnabled(), List.of("backplane.s3.endpoint"), List.of("MINIO_ENDPOINT"));
     }
-  }
-
-  private static ConditionOutcome outcome(boolean configured, String what) {
-    return configured ? ConditionOutcome.match(what + " configured") : ConditionOutcome.noMatch(what + " not configured");
   }
 }

@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code backplane.routing.requests} (counter; tags {@code project}, {@code outcome}
  *       {@code direct|fallback}, {@code node} the node that served or was refused, or
  *       {@code coordinator}, {@code reason} why it fell back, {@code none} when direct):
- *       {@code metadata_not_loaded}, {@code unsupported} (plain PostgreSQL, old Citus),
- *       {@code not_citus_table}, {@code unroutable_table}, {@code no_shard}, {@code no_placement},
- *       {@code breaker_open}, {@code node_refused}, {@code other};</li>
+ *       {@code metadata_not_loaded}, {@code unsupported} (plain PostgreSQL, old Citus, a hash
+ *       mismatch), {@code not_citus_table}, {@code no_shard}, {@code no_placement},
+ *       {@code breaker_open}, {@code node_refused}, and {@code other} (e.g. a table whose
+ *       distribution column Backplane does not hash);</li>
  *   <li>{@code backplane.routing.breaker.state} (gauge per node and {@code state}
  *       {@code closed|open|half_open|...}: 1 for the breaker's current state, else 0);</li>
  *   <li>HikariCP's own {@code hikaricp.connections.*} meters for every per-node pool.</li>
@@ -100,10 +101,8 @@ public final class RoutingMetrics implements RoutingListener {
       return "no_placement";
     } else if (t.contains("no shard of")) {
       return "no_shard";
-    } else if (t.contains("postgresql") || t.contains("citus ") || t.contains("citus is")) {
+    } else if (t.contains("extension is not installed") || t.contains("is older than") || t.startsWith("the server's")) {
       return "unsupported";
-    } else if (!t.isEmpty()) {
-      return t.contains("distribution") || t.contains("type") ? "unroutable_table" : "other";
     }
     return "other";
   }
