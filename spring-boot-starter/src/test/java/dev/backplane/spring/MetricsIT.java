@@ -113,6 +113,10 @@ class MetricsIT extends StackBootTest {
     assertThat(sum(after, "backplane_leader_term", "election=\"metrics-it\"")).isGreaterThanOrEqualTo(1.0);
     assertThat(sum(after, "backplane_leader_elected_total", "election=\"metrics-it\"")).isGreaterThanOrEqualTo(1.0);
     assertThat(after).contains("hikaricp_connections{").contains("pool=\"backplane-app\"");
+    for (var worker : stack.postgres().workers()) {
+      assertThat(after).as("HikariCP meters of the node pool of %s", worker)
+          .contains("pool=\"backplane-app@" + worker.internalAddress() + "\"");
+    }
     assertThat(sum(after, "hikaricp_connections")).isGreaterThan(0);
     assertThat(after).contains("backplane_redis_failovers_total");
   }
