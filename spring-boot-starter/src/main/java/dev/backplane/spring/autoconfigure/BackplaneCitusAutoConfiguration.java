@@ -6,6 +6,7 @@ import dev.backplane.citus.TableName;
 import dev.backplane.citus.TenantDataSource;
 import dev.backplane.core.ConfigException;
 import dev.backplane.spring.BackplaneProperties;
+import dev.backplane.spring.properties.RouterProperties;
 import dev.backplane.spring.CitusRouterCustomizer;
 import dev.backplane.spring.ProjectPoolsCustomizer;
 import dev.backplane.spring.internal.Configured;
@@ -76,7 +77,7 @@ public class BackplaneCitusAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "backplane.citus.router", name = "tenant-anchor-table")
     public TenantDataSource backplaneTenantDataSource(CitusRouter router, BackplaneProperties properties) {
-      BackplaneProperties.Router r = properties.getCitus().getRouter();
+      RouterProperties r = properties.getCitus().getRouter();
       return router.tenantDataSource(TableName.of(r.getTenantAnchorTable())).strict(r.isStrict());
     }
   }

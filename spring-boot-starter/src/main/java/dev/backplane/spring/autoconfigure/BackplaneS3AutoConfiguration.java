@@ -10,6 +10,7 @@ import dev.backplane.spring.internal.UploadListeners;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.backplane.spring.BackplaneProperties;
+import dev.backplane.spring.properties.UploadsProperties;
 import dev.backplane.spring.internal.Configured;
 import dev.backplane.spring.internal.SeedSettings;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,7 +39,7 @@ public class BackplaneS3AutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public UploadPolicy backplaneUploadPolicy(BackplaneProperties properties) {
-    BackplaneProperties.Uploads u = properties.getS3().getUploads();
+    UploadsProperties u = properties.getS3().getUploads();
     Problems p = new Problems("backplane.s3.uploads");
     p.check(u.getMaxBytes() != null, "backplane.s3.uploads.max-bytes is required, e.g. 52428800 for 50 MiB"
         + " (or define an UploadPolicy bean)");

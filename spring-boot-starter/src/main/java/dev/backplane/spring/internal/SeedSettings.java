@@ -2,6 +2,10 @@ package dev.backplane.spring.internal;
 
 import dev.backplane.core.Settings;
 import dev.backplane.spring.BackplaneProperties;
+import dev.backplane.spring.properties.RedisProperties;
+import dev.backplane.spring.properties.LeaderProperties;
+import dev.backplane.spring.properties.ProjectProperties;
+import dev.backplane.spring.properties.S3Properties;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +92,7 @@ public final class SeedSettings {
   /** The {@code backplane.*} properties as the seeds' names; only the ones that are set. */
   static Map<String, String> translate(BackplaneProperties p) {
     Map<String, String> m = new HashMap<>();
-    Map<String, BackplaneProperties.Project> projects = p.getCitus().getProjects();
+    Map<String, ProjectProperties> projects = p.getCitus().getProjects();
     if (!projects.isEmpty()) {
       m.put("BACKPLANE_PROJECTS", String.join(",", projects.keySet()));
       projects.forEach((name, project) -> {
@@ -108,7 +112,7 @@ public final class SeedSettings {
         }
       });
     }
-    BackplaneProperties.Redis r = p.getRedis();
+    RedisProperties r = p.getRedis();
     Boolean sentinel = r.getSentinelEnabled() != null ? r.getSentinelEnabled()
         : (r.getSentinels().isEmpty() ? null : Boolean.TRUE);
     put(m, "REDIS_SENTINEL_ENABLED", sentinel);
@@ -125,14 +129,14 @@ public final class SeedSettings {
     put(m, "REDIS_TLS", r.getTls());
     put(m, "REDIS_CONNECT_TIMEOUT_MS", millis(r.getConnectTimeout()));
     put(m, "REDIS_COMMAND_TIMEOUT_MS", millis(r.getCommandTimeout()));
-    BackplaneProperties.Leader l = p.getLeader();
+    LeaderProperties l = p.getLeader();
     put(m, "ENABLE_CRON", l.getEnableCron());
     put(m, "LEADER_IDENTITY", l.getIdentity());
     put(m, "LEADER_LEASE_TTL_MS", millis(l.getLeaseTtl()));
     put(m, "LEADER_RENEW_DEADLINE_MS", millis(l.getRenewDeadline()));
     put(m, "LEADER_RETRY_PERIOD_MS", millis(l.getRetryPeriod()));
     put(m, "LEADER_KEY_PREFIX", l.getKeyPrefix());
-    BackplaneProperties.S3 s = p.getS3();
+    S3Properties s = p.getS3();
     put(m, "MINIO_ENDPOINT", s.getEndpoint());
     put(m, "MINIO_PUBLIC_ENDPOINT", s.getPublicEndpoint());
     put(m, "MINIO_ACCESS_KEY", s.getAccessKey());
