@@ -74,9 +74,11 @@ public final class CitusRouter implements AutoCloseable {
   private final AtomicInteger referenceTurn = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ExecutorService ingestThreads;
+  private final RoutingListener routingListener;
 
   private CitusRouter(Builder b) {
     this.project = b.project;
+    this.routingListener = b.routingListener;
     this.ownCoordinator = b.coordinator == null ? ProjectPools.open(b.project) : null;
     this.coordinator = b.coordinator != null ? b.coordinator : ownCoordinator;
     this.fullReloadInterval = b.fullReloadInterval;
@@ -194,19 +196,29 @@ public final class CitusRouter implements AutoCloseable {
   public Connection connect(Route route) throws SQLException {
     checkOpen();
     if (route.node().isEmpty()) {
-      return coordinator.getConnection();
+      return told(route, Optional.empty(), coordinator.getConnection());
     }
     NodeAddress node = route.node().get();
     try {
       Optional<Connection> c = nodes.tryConnect(node);
       if (c.isPresent()) {
-        return c.get();
+        return told(route, Optional.empty(), c.get());
       }
     } catch (SQLException | RuntimeException e) {
       log.warn("Node {} of project {} gave no connection, using the coordinator: {}", node,
           project.name(), e.getMessage());
     }
-    return coordinator.getConnection();
+    return told(route, Optional.of(node), coordinator.getConnection());
+  }
+
+  /** Tells the {@link RoutingListener} where {@code c} went; returns {@code c}. */
+  private Connection told(Route route, Optional<NodeAddress> refusedBy, Connection c) {
+    try {
+      routingListener.onConnection(this, route, refusedBy);
+    } catch (RuntimeException e) {
+      log.warn("RoutingListener {} failed: {}", routingListener, e.toString());
+    }
+    return c;
   }
 
   /**
@@ -426,6 +438,7 @@ public final class CitusRouter implements AutoCloseable {
     private Duration staleRefreshMinGap = Duration.ofMillis(200);
     private Duration nodeConnectionTimeout;
     private RoutedQueryMode queryMode = RoutedQueryMode.SIMPLE;
+    private RoutingListener routingListener = RoutingListener.NONE;
     private CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(10).minimumNumberOfCalls(3).failureRateThreshold(50)
@@ -506,6 +519,12 @@ public final class CitusRouter implements AutoCloseable {
       return this;
     }
 
+    /** Told where each routed connection went, e.g. for metrics; {@link RoutingListener#NONE} by default. */
+    public Builder routingListener(RoutingListener listener) {
+      this.routingListener = listener;
+      return this;
+    }
+
     private Duration nodeConnectionTimeout() {
       if (nodeConnectionTimeout != null) {
         return nodeConnectionTimeout;
@@ -520,6 +539,7 @@ public final class CitusRouter implements AutoCloseable {
       p.check(addressMapping != null, "addressMapping must not be null (identity is the default)");
       p.check(breakerConfig != null, "circuitBreaker must not be null");
       p.check(queryMode != null, "queryMode must not be null (RoutedQueryMode.SIMPLE is the default)");
+      p.check(routingListener != null, "routingListener must not be null (RoutingListener.NONE is the default)");
       nonNegative(p, "refreshInterval", refreshInterval);
       positive(p, "fullReloadInterval", fullReloadInterval);
       nonNegative(p, "staleRefreshMinGap", staleRefreshMinGap);

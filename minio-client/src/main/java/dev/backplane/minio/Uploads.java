@@ -58,9 +58,11 @@ public final class Uploads implements AutoCloseable {
   private final UploadPolicy policy;
   private final KeyPolicy keys;
   private final MultipartUploads multipart;
+  private final UploadListener listener;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Uploads(Sdk sdk, boolean ownsSdk, String bucket, UploadPolicy policy) {
+  private Uploads(Sdk sdk, boolean ownsSdk, String bucket, UploadPolicy policy, UploadListener listener) {
+    this.listener = listener;
     this.sdk = sdk;
     this.ownsSdk = ownsSdk;
     this.bucket = bucket;
@@ -73,7 +75,15 @@ public final class Uploads implements AutoCloseable {
   public static Uploads create(MinioConfig config, UploadPolicy policy) {
     java.util.Objects.requireNonNull(config, "config");
     java.util.Objects.requireNonNull(policy, "policy");
-    return new Uploads(Sdk.create(config), true, config.bucket(), policy);
+    return create(config, policy, UploadListener.NONE);
+  }
+
+  /** Uploads to {@code config.bucket()} under {@code policy}, telling {@code listener} what it signs, confirms and refuses. */
+  public static Uploads create(MinioConfig config, UploadPolicy policy, UploadListener listener) {
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(policy, "policy");
+    java.util.Objects.requireNonNull(listener, "listener");
+    return new Uploads(Sdk.create(config), true, config.bucket(), policy, listener);
   }
 
   /**
@@ -84,12 +94,12 @@ public final class Uploads implements AutoCloseable {
    */
   public Uploads forBucket(String otherBucket) {
     sdk.config().toBuilder().bucket(otherBucket).build(); // validates the name, reports clearly
-    return new Uploads(sdk, false, otherBucket, policy);
+    return new Uploads(sdk, false, otherBucket, policy, listener);
   }
 
   /** The same clients and bucket under another policy. Closing the view frees nothing. */
   public Uploads withPolicy(UploadPolicy otherPolicy) {
-    return new Uploads(sdk, false, bucket, java.util.Objects.requireNonNull(otherPolicy, "policy"));
+    return new Uploads(sdk, false, bucket, java.util.Objects.requireNonNull(otherPolicy, "policy"), listener);
   }
 
   /** The bucket. */
@@ -125,6 +135,10 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedRequest presignPut(UploadRequest request) {
+    return signed("PUT", () -> presignPut0(request));
+  }
+
+  private PresignedRequest presignPut0(UploadRequest request) {
     String contentType = policy.checkContentType(request.contentType());
     Long size = request.size();
     if (size != null) {
@@ -169,6 +183,10 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedPost presignPost(UploadRequest request) {
+    return signed("POST", () -> presignPost0(request));
+  }
+
+  private PresignedPost presignPost0(UploadRequest request) {
     String contentType = policy.checkContentType(request.contentType());
     long min = policy.minBytes();
     long max = policy.maxBytes();
@@ -256,6 +274,10 @@ public final class Uploads implements AutoCloseable {
    * @throws StorageException when MinIO cannot be asked
    */
   public ConfirmedUpload confirm(String key, long expectedSize, String expectedContentType) {
+    return confirmed(() -> confirm0(key, expectedSize, expectedContentType));
+  }
+
+  private ConfirmedUpload confirm0(String key, long expectedSize, String expectedContentType) {
     keys.checkKey(key);
     StatObjectResponse stat = stat(key);
     if (stat == null) {
@@ -285,6 +307,11 @@ public final class Uploads implements AutoCloseable {
    * @return the confirmed object under its final key
    */
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
+    return confirmed(() -> confirmAndMove0(pendingKey, finalKey, expectedSize, expectedContentType));
+  }
+
+  private ConfirmedUpload confirmAndMove0(String pendingKey, String finalKey, long expectedSize,
+      String expectedContentType) {
     keys.checkKey(finalKey);
     ConfirmedUpload pending = confirm(pendingKey, expectedSize, expectedContentType);
     // REPLACE: the final object gets the confirmed type and the policy's disposition and ACL, and
@@ -363,6 +390,41 @@ public final class Uploads implements AutoCloseable {
       }
     }
     return new BootstrapReport(bucket, steps);
+  }
+
+  /** Signs with {@code signing} and tells the listener what came of it. */
+  private <T> T signed(String method, java.util.function.Supplier<T> signing) {
+    try {
+      T signed = signing.get();
+      tell(l -> l.onPresigned(bucket, method));
+      return signed;
+    } catch (UploadRefusedException e) {
+      tell(l -> l.onRefused(bucket, e.reason()));
+      throw e;
+    }
+  }
+
+  /** Runs a confirmation and tells the listener how it ended. */
+  private ConfirmedUpload confirmed(java.util.function.Supplier<ConfirmedUpload> confirmation) {
+    try {
+      ConfirmedUpload done = confirmation.get();
+      tell(l -> l.onConfirmed(bucket));
+      return done;
+    } catch (UploadMismatchException e) {
+      tell(l -> l.onMismatch(bucket, e.mismatch()));
+      throw e;
+    } catch (UploadRefusedException e) {
+      tell(l -> l.onRefused(bucket, e.reason()));
+      throw e;
+    }
+  }
+
+  private void tell(java.util.function.Consumer<UploadListener> event) {
+    try {
+      event.accept(listener);
+    } catch (RuntimeException e) {
+      log.warn("UploadListener {} failed: {}", listener, e.toString());
+    }
   }
 
   /** Closes the HTTP client if this object created it. Safe to call twice. */
