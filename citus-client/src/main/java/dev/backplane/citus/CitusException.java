@@ -1,5 +1,6 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.BackplaneException;
 import java.sql.SQLException;
 import java.util.Optional;
 
@@ -7,7 +8,7 @@ import java.util.Optional;
  * A database or cluster operation that failed. The message says what was being done and why; it
  * never contains a password. The driver's {@link SQLException}, when there is one, is the cause.
  */
-public class CitusException extends RuntimeException {
+public class CitusException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
   public CitusException(String message) {

@@ -1,11 +1,13 @@
 package dev.backplane.minio;
 
+import dev.backplane.core.BackplaneException;
+
 /**
  * A call this module made to MinIO failed (after its retries, when the failure was transient).
  * The message names the operation, bucket and key, and the server's error code; never a URL's
  * signature or a secret.
  */
-public class StorageException extends RuntimeException {
+public class StorageException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
   private final String errorCode;

@@ -1,10 +1,12 @@
 package dev.backplane.minio;
 
+import dev.backplane.core.BackplaneException;
+
 /**
  * An upload the client reported as done does not match what it declared: the object is missing,
  * or has another size or type. The object is left as it is (the caller decides whether to delete it).
  */
-public final class UploadMismatchException extends RuntimeException {
+public final class UploadMismatchException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
   /** What does not match. */

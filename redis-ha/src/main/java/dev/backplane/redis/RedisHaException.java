@@ -1,11 +1,13 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.BackplaneException;
+
 /**
  * Redis could not be reached as configured. The message says what was tried and what each server
  * answered (never a password), e.g. that a Sentinel rejected the password or knows no master of
  * that name.
  */
-public class RedisHaException extends RuntimeException {
+public class RedisHaException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
   public RedisHaException(String message, Throwable cause) {
