@@ -1,0 +1,4 @@
+/**
+ * The Testcontainers backend; not an API.
+ */
+package dev.backplane.testkit.internal.docker;
