@@ -317,7 +317,10 @@ public final class CitusAdmin implements AutoCloseable {
   /** The latest rebalance job, if there has been one. */
   public Optional<RebalanceStatus> rebalanceStatus() {
     return read(c -> Sql.queryOne(c, "SELECT job_id, state::text, description, started_at,"
-        + " finished_at, coalesce(details->'task_state_counts', '{}'::jsonb)::text,"
+        + " finished_at,"
+        + " ARRAY(SELECT key FROM jsonb_each_text(coalesce(details->'task_state_counts', '{}')) ORDER BY key),"
+        + " ARRAY(SELECT value::int FROM jsonb_each_text(coalesce(details->'task_state_counts', '{}'))"
+        + "   ORDER BY key),"
         + " (SELECT string_agg(t->>'message', '; ') FROM jsonb_array_elements(coalesce(details->'tasks', '[]'))"
         + "   t WHERE coalesce(t->>'message', '') <> '' AND t->>'state' <> 'done')"
         + " FROM citus_rebalance_status()", CitusAdmin::status));
@@ -397,17 +400,17 @@ public final class CitusAdmin implements AutoCloseable {
   }
 
   private static RebalanceStatus status(ResultSet rs) throws SQLException {
+    // task_state_counts ({"done": 3, "runnable": 1}) comes split by jsonb_each_text in the query.
     Map<String, Integer> counts = new LinkedHashMap<>();
-    String json = rs.getString(6).trim();
-    // A flat {"done": 3, "runnable": 1}: small enough to read without a JSON library.
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([a-z_]+)\"\\s*:\\s*(\\d+)").matcher(json);
-    while (m.find()) {
-      counts.put(m.group(1), Integer.parseInt(m.group(2)));
+    String[] states = (String[]) rs.getArray(6).getArray();
+    Integer[] tasks = (Integer[]) rs.getArray(7).getArray();
+    for (int i = 0; i < states.length; i++) {
+      counts.put(states[i], tasks[i]);
     }
     return new RebalanceStatus(rs.getLong(1), rs.getString(2), rs.getString(3),
         Optional.ofNullable(rs.getObject(4, OffsetDateTime.class)),
         Optional.ofNullable(rs.getObject(5, OffsetDateTime.class)), counts,
-        Optional.ofNullable(rs.getString(7)).map(String::strip));
+        Optional.ofNullable(rs.getString(8)).map(String::strip));
   }
 
   private <T> T read(SqlWork<T> work) {

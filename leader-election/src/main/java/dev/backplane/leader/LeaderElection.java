@@ -175,6 +175,30 @@ public final class LeaderElection implements Leadership, AutoCloseable {
   }
 
   /**
+   * Waits until this replica leads, like Curator's {@code LeaderLatch.await}, so that callers need
+   * not poll {@link #isLeader()}. Returns at once when it leads already.
+   *
+   * @return the lease token, which may be revoked at any time after (fence writes with it, or check
+   *     {@link LeaseToken#isValid()}); empty when {@code timeout} passed first or the election was
+   *     closed
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public Optional<LeaseToken> awaitLeadership(Duration timeout) throws InterruptedException {
+    Checks.positive(timeout, "timeout");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (lock) {
+      while (true) {
+        Optional<LeaseToken> token = currentToken();
+        long left = deadline - System.nanoTime();
+        if (token.isPresent() || state.get() == State.CLOSED || left <= 0) {
+          return token;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+    }
+  }
+
+  /**
    * The leader as this replica last saw it: itself while it leads, else what its last look at Redis
    * showed (at most one retry period old). Empty when nobody held the lease then.
    */
@@ -313,6 +337,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
       if (l != null && config.notifyOnClose()) {
         dispatch(x -> x.onRevoked(RevokeReason.SHUTDOWN));
       }
+      lock.notifyAll(); // awaitLeadership returns empty
     }
     if (l != null && connection != null) {
       try {
@@ -532,6 +557,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
         scheduleExpiry(l);
         Lead elected = l;
         dispatch(x -> x.onElected(elected.token));
+        lock.notifyAll(); // awaitLeadership
       }
     }
     if (l == null) {

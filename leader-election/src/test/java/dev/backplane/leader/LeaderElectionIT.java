@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -126,6 +128,52 @@ class LeaderElectionIT {
     }
     System.out.printf("LEADER-FIGURES crash handover (lease %d ms, retry %d ms, bound %d ms): %s ms%n",
         Harness.LEASE.toMillis(), Harness.RETRY.toMillis(), bound, handovers);
+  }
+
+  @Test
+  @Order(8)
+  void awaitLeadershipReturnsTheTokenWhenElectedAndEmptyOnTimeoutOrClose(BackplaneStack stack)
+      throws Exception {
+    String name = Harness.uniqueName("await");
+    Elector first = elector(stack, Harness.fast(name).identity(name + "-a").build());
+    LeaseToken a = first.election().awaitLeadership(Duration.ofSeconds(10)).orElseThrow();
+    assertThat(a.isValid()).isTrue();
+    assertThat(first.election().awaitLeadership(Duration.ofMillis(1))).as("at once while leading")
+        .contains(a);
+
+    Elector second = elector(stack, Harness.fast(name).identity(name + "-b").build());
+    long t0 = System.nanoTime();
+    assertThat(second.election().awaitLeadership(Duration.ofMillis(300))).as("another leads").isEmpty();
+    assertThat(ms(System.nanoTime() - t0)).as("waited the whole timeout").isGreaterThanOrEqualTo(299);
+
+    // A waiting thread wakes when its replica is elected.
+    CompletableFuture<Optional<LeaseToken>> waiting = CompletableFuture.supplyAsync(
+        () -> awaitQuietly(second.election(), Duration.ofSeconds(30)));
+    Harness.sleep(100);
+    first.election().close();
+    LeaseToken b = waiting.get(30, TimeUnit.SECONDS).orElseThrow();
+    assertThat(b.holder()).isEqualTo(name + "-b");
+    assertThat(b.term()).isGreaterThan(a.term());
+
+    // A waiting thread wakes, empty-handed, when its election is closed.
+    Elector third = elector(stack, Harness.fast(name).identity(name + "-c").build());
+    CompletableFuture<Optional<LeaseToken>> closing = CompletableFuture.supplyAsync(
+        () -> awaitQuietly(third.election(), Duration.ofSeconds(30)));
+    Harness.sleep(100);
+    long closeAt = System.nanoTime();
+    third.election().close();
+    assertThat(closing.get(30, TimeUnit.SECONDS)).isEmpty();
+    assertThat(ms(System.nanoTime() - closeAt)).as("woken by close, not by the timeout").isLessThan(10_000);
+    assertThat(third.election().awaitLeadership(Duration.ofSeconds(30))).as("closed: at once").isEmpty();
+  }
+
+  private static Optional<LeaseToken> awaitQuietly(LeaderElection election, Duration timeout) {
+    try {
+      return election.awaitLeadership(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
