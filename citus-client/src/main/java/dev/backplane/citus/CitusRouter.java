@@ -339,9 +339,12 @@ public final class CitusRouter implements AutoCloseable {
     return nodes.findBreaker(registered);
   }
 
-  /** The per-node pools opened so far, by registered address. */
-  public Map<NodeAddress, HikariDataSource> nodePools() {
-    return nodes.opened();
+  /**
+   * The per-node pools opened so far, by registered address. They belong to the router, which
+   * closes them: handed out as plain {@link DataSource}s for that reason.
+   */
+  public Map<NodeAddress, DataSource> nodePools() {
+    return java.util.Collections.unmodifiableMap(nodes.opened());
   }
 
   /** Closes the node pools and, when the router opened it, the coordinator pool. Idempotent. */

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,11 +91,13 @@ public final class ProjectPools implements AutoCloseable {
   }
 
   /**
-   * The project's pool, opened on first call.
+   * The project's pool, opened on first call. It belongs to this {@code ProjectPools}, which closes
+   * it: it is handed out as a plain {@link DataSource} for that reason (use {@link #snapshot} for
+   * its figures).
    *
    * @throws IllegalArgumentException naming the known projects when {@code project} is not one
    */
-  public HikariDataSource pool(String project) {
+  public DataSource pool(String project) {
     if (closed.get()) {
       throw new IllegalStateException("ProjectPools is closed");
     }

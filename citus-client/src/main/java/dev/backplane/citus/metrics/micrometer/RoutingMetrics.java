@@ -9,11 +9,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * Micrometer meters of a {@link CitusRouter}, as its {@link RoutingListener}:
@@ -78,8 +80,13 @@ public final class RoutingMetrics implements RoutingListener {
           .tag("project", router.project().name()).tag("node", node.toString())
           .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
     }
-    for (Map.Entry<NodeAddress, HikariDataSource> e : router.nodePools().entrySet()) {
-      HikariDataSource pool = e.getValue();
+    for (DataSource ds : router.nodePools().values()) {
+      HikariDataSource pool;
+      try {
+        pool = ds.unwrap(HikariDataSource.class);
+      } catch (SQLException notHikari) {
+        continue;
+      }
       synchronized (pool) {
         if (pool.getMetricRegistry() == null && pool.getMetricsTrackerFactory() == null) {
           pool.setMetricRegistry(registry);
