@@ -70,9 +70,6 @@ public final class ClusterOperations implements AutoCloseable {
   private final Nodes nodes;
   private final Set<String> excluded;
   private final Duration timeout;
-  private final Duration pollEvery;
-  private final ShardTransferMode transferMode;
-  private final Consumer<Progress> listener;
   private final NodeJoining joining;
   private final RebalanceJobs jobs;
 
@@ -81,12 +78,9 @@ public final class ClusterOperations implements AutoCloseable {
     this.nodes = new Nodes(b.admin, b.nodeAddresses);
     this.excluded = Set.copyOf(b.excluded);
     this.timeout = b.timeout;
-    this.pollEvery = b.pollEvery;
-    this.transferMode = b.transferMode;
-    this.listener = b.listener;
     this.joining = new NodeJoining(nodes, admin.database());
-    this.jobs = new RebalanceJobs(nodes, transferMode.name().toLowerCase(Locale.ROOT), pollEvery,
-        listener);
+    this.jobs = new RebalanceJobs(nodes, b.transferMode.name().toLowerCase(Locale.ROOT),
+        b.pollEvery, b.listener);
   }
 
   /** @param admin a superuser on the coordinator's main Citus database (e.g. {@code postgres}) */
