@@ -8,6 +8,7 @@ import dev.backplane.citus.Cluster.RebalanceProgress;
 import dev.backplane.citus.Cluster.RebalanceStatus;
 import dev.backplane.citus.Cluster.ShardMove;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -91,7 +92,7 @@ public final class CitusAdmin implements AutoCloseable {
   public static final class Builder {
     private final DataSource dataSource;
     private final ProjectConfig config;
-    private SqlRetry retry = SqlRetry.builder("citus-admin").build();
+    private SqlRetry retry = SqlRetry.withDefaults("citus-admin");
     private String localHostname;
 
     private Builder(DataSource dataSource, ProjectConfig config) {
@@ -99,7 +100,7 @@ public final class CitusAdmin implements AutoCloseable {
       this.config = config;
     }
 
-    /** How reads are retried (default: {@code SqlRetry.builder("citus-admin")} defaults). */
+    /** How reads are retried (default: {@code SqlRetry.withDefaults("citus-admin")}). */
     public Builder retry(SqlRetry retry) {
       this.retry = java.util.Objects.requireNonNull(retry, "retry");
       return this;
@@ -210,13 +211,13 @@ public final class CitusAdmin implements AutoCloseable {
   // ---- nodes -----------------------------------------------------------------------------------
 
   /** Registers a worker (or returns its id if it already is) and activates it. */
-  public int addNode(NodeAddress node) {
+  public int addNode(HostPort node) {
     return change("adding node " + node, c -> Sql.queryOne(c, "SELECT citus_add_node(?, ?)",
         rs -> rs.getInt(1), node.host(), node.port()).orElseThrow());
   }
 
   /** Activates a registered node (copies metadata and reference tables to it). */
-  public int activateNode(NodeAddress node) {
+  public int activateNode(HostPort node) {
     return change("activating node " + node, c -> Sql.queryOne(c, "SELECT citus_activate_node(?, ?)",
         rs -> rs.getInt(1), node.host(), node.port()).orElseThrow());
   }
@@ -224,12 +225,12 @@ public final class CitusAdmin implements AutoCloseable {
   /**
    * Moves every shard away from {@code node} and marks it to receive none; blocks until done.
    */
-  public void drainNode(NodeAddress node) {
+  public void drainNode(HostPort node) {
     drainNode(node, ShardTransferMode.AUTO);
   }
 
-  /** As {@link #drainNode(NodeAddress)}, copying shards in {@code mode}. */
-  public void drainNode(NodeAddress node, ShardTransferMode mode) {
+  /** As {@link #drainNode(HostPort)}, copying shards in {@code mode}. */
+  public void drainNode(HostPort node, ShardTransferMode mode) {
     change("draining node " + node, c -> {
       Sql.call(c, "SELECT citus_drain_node(?, ?, shard_transfer_mode => ?::citus.shard_transfer_mode)",
           node.host(), node.port(), mode.sql());
@@ -243,7 +244,7 @@ public final class CitusAdmin implements AutoCloseable {
    * @throws CitusException without touching the node when it still holds shards of distributed
    *     tables (drain it first)
    */
-  public void removeNode(NodeAddress node) {
+  public void removeNode(HostPort node) {
     change("removing node " + node, c -> {
       List<String> tables = Sql.query(c, "SELECT table_name::text || ' (' || count(*) || ')'"
           + " FROM citus_shards WHERE nodename = ? AND nodeport = ? AND citus_table_type = 'distributed'"
@@ -260,13 +261,13 @@ public final class CitusAdmin implements AutoCloseable {
   /** Every registered node, with its health from {@code citus_check_cluster_node_health()}. */
   public List<Node> nodes() {
     return read(c -> {
-      Map<NodeAddress, Boolean> health = new HashMap<>();
+      Map<HostPort, Boolean> health = new HashMap<>();
       try {
         Sql.query(c, "SELECT from_nodename, from_nodeport, to_nodename, to_nodeport, result"
             + " FROM citus_check_cluster_node_health()", rs -> {
               boolean ok = rs.getBoolean(5) && !rs.wasNull();
-              health.merge(new NodeAddress(rs.getString(1), rs.getInt(2)), ok, Boolean::logicalAnd);
-              health.merge(new NodeAddress(rs.getString(3), rs.getInt(4)), ok, Boolean::logicalAnd);
+              health.merge(new HostPort(rs.getString(1), rs.getInt(2)), ok, Boolean::logicalAnd);
+              health.merge(new HostPort(rs.getString(3), rs.getInt(4)), ok, Boolean::logicalAnd);
               return null;
             });
       } catch (SQLException e) {
@@ -275,7 +276,7 @@ public final class CitusAdmin implements AutoCloseable {
       }
       return Sql.query(c, "SELECT nodeid, groupid, nodename, nodeport, isactive, noderole::text,"
           + " shouldhaveshards FROM pg_dist_node ORDER BY nodeid", rs -> {
-            NodeAddress a = new NodeAddress(rs.getString(3), rs.getInt(4));
+            HostPort a = new HostPort(rs.getString(3), rs.getInt(4));
             return new Node(rs.getInt(1), rs.getInt(2), a, rs.getBoolean(5), rs.getString(6),
                 rs.getBoolean(7), rs.getInt(2) == 0, Optional.ofNullable(health.get(a)));
           });
@@ -289,7 +290,7 @@ public final class CitusAdmin implements AutoCloseable {
     return read(c -> Sql.query(c, "SELECT table_name::text, shardid, shard_size, sourcename,"
         + " sourceport, targetname, targetport FROM get_rebalance_table_shards_plan()",
         rs -> new PlannedMove(rs.getString(1), rs.getLong(2), rs.getLong(3),
-            new NodeAddress(rs.getString(4), rs.getInt(5)), new NodeAddress(rs.getString(6), rs.getInt(7)))));
+            new HostPort(rs.getString(4), rs.getInt(5)), new HostPort(rs.getString(6), rs.getInt(7)))));
   }
 
   /**
@@ -332,7 +333,7 @@ public final class CitusAdmin implements AutoCloseable {
         + " sourceport, targetname, targetport, coalesce(status, ''), coalesce(source_shard_size, 0),"
         + " coalesce(target_shard_size, 0) FROM get_rebalance_progress()",
         rs -> new ShardMove(rs.getString(1), rs.getLong(2), rs.getLong(3),
-            new NodeAddress(rs.getString(4), rs.getInt(5)), new NodeAddress(rs.getString(6), rs.getInt(7)),
+            new HostPort(rs.getString(4), rs.getInt(5)), new HostPort(rs.getString(6), rs.getInt(7)),
             rs.getString(8), rs.getLong(9), rs.getLong(10))));
   }
 

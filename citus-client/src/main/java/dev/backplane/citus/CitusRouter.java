@@ -10,6 +10,8 @@ import dev.backplane.citus.internal.routing.MetadataCache;
 import dev.backplane.citus.internal.routing.NodePools;
 import dev.backplane.citus.internal.routing.Shard;
 import dev.backplane.citus.internal.routing.TableKind;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import dev.backplane.core.Problems;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -26,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +163,7 @@ public final class CitusRouter implements AutoCloseable {
     if (node.isCoordinator()) {
       return new Route(table, Optional.empty(), shardId, Optional.empty());
     }
-    NodeAddress address = new NodeAddress(node.host(), node.port());
+    HostPort address = new HostPort(node.host(), node.port());
     if (!permits(address)) {
       return Route.coordinator(table, shardId, "the circuit breaker of node " + address + " is open");
     }
@@ -174,7 +175,7 @@ public final class CitusRouter implements AutoCloseable {
     int start = Math.floorMod(referenceTurn.getAndIncrement(), placements.size());
     for (int i = 0; i < placements.size(); i++) {
       CitusNode n = placements.get((start + i) % placements.size());
-      if (n.isCoordinator() || permits(new NodeAddress(n.host(), n.port()))) {
+      if (n.isCoordinator() || permits(new HostPort(n.host(), n.port()))) {
         return n;
       }
     }
@@ -198,7 +199,7 @@ public final class CitusRouter implements AutoCloseable {
     if (route.node().isEmpty()) {
       return told(route, Optional.empty(), coordinator.getConnection());
     }
-    NodeAddress node = route.node().get();
+    HostPort node = route.node().get();
     try {
       Optional<Connection> c = nodes.tryConnect(node);
       if (c.isPresent()) {
@@ -212,7 +213,7 @@ public final class CitusRouter implements AutoCloseable {
   }
 
   /** Tells the {@link RoutingListener} where {@code c} went; returns {@code c}. */
-  private Connection told(Route route, Optional<NodeAddress> refusedBy, Connection c) {
+  private Connection told(Route route, Optional<HostPort> refusedBy, Connection c) {
     try {
       routingListener.onConnection(this, route, refusedBy);
     } catch (RuntimeException e) {
@@ -302,7 +303,7 @@ public final class CitusRouter implements AutoCloseable {
         .run(table, columns, keyColumn, rows);
   }
 
-  private CopyIngest.Connected connectForIngest(Optional<NodeAddress> node) throws SQLException {
+  private CopyIngest.Connected connectForIngest(Optional<HostPort> node) throws SQLException {
     if (node.isEmpty()) {
       return new CopyIngest.Connected(coordinator.getConnection(), Optional.empty(), Optional.empty());
     }
@@ -335,7 +336,7 @@ public final class CitusRouter implements AutoCloseable {
   }
 
   /** The circuit breaker of a node the router has used, by its registered address. */
-  public Optional<CircuitBreaker> circuitBreaker(NodeAddress registered) {
+  public Optional<CircuitBreaker> circuitBreaker(HostPort registered) {
     return nodes.findBreaker(registered);
   }
 
@@ -343,7 +344,7 @@ public final class CitusRouter implements AutoCloseable {
    * The per-node pools opened so far, by registered address. They belong to the router, which
    * closes them: handed out as plain {@link DataSource}s for that reason.
    */
-  public Map<NodeAddress, DataSource> nodePools() {
+  public Map<HostPort, DataSource> nodePools() {
     return java.util.Collections.unmodifiableMap(nodes.opened());
   }
 
@@ -396,7 +397,7 @@ public final class CitusRouter implements AutoCloseable {
     failedOn(route.node(), e);
   }
 
-  private void failedOn(Optional<NodeAddress> node, SQLException e) {
+  private void failedOn(Optional<HostPort> node, SQLException e) {
     if (node.isEmpty()) {
       return;
     }
@@ -407,7 +408,7 @@ public final class CitusRouter implements AutoCloseable {
     cache.markStale("error on node " + node.get() + ": SQLSTATE " + state);
   }
 
-  private boolean permits(NodeAddress node) {
+  private boolean permits(HostPort node) {
     return nodes.permits(node);
   }
 
@@ -435,7 +436,7 @@ public final class CitusRouter implements AutoCloseable {
   public static final class Builder {
     private final ProjectConfig project;
     private DataSource coordinator;
-    private UnaryOperator<NodeAddress> addressMapping = UnaryOperator.identity();
+    private AddressMapping addressMapping = AddressMapping.identity();
     private Duration refreshInterval = Duration.ofSeconds(1);
     private Duration fullReloadInterval = Duration.ofMinutes(1);
     private Duration staleRefreshMinGap = Duration.ofMillis(200);
@@ -467,7 +468,7 @@ public final class CitusRouter implements AutoCloseable {
      * it at (containers, NAT, port forwarding), like Lettuce's {@code MappingSocketAddressResolver}.
      * Identity by default.
      */
-    public Builder addressMapping(UnaryOperator<NodeAddress> mapping) {
+    public Builder addressMapping(AddressMapping mapping) {
       this.addressMapping = mapping;
       return this;
     }

@@ -1,5 +1,6 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class Cluster {
    * @param healthy whether every connectivity check from and to it passed
    *     ({@code citus_check_cluster_node_health}); empty when it could not be checked
    */
-  public record Node(int nodeId, int groupId, NodeAddress address, boolean active, String role,
+  public record Node(int nodeId, int groupId, HostPort address, boolean active, String role,
       boolean shouldHaveShards, boolean coordinator, Optional<Boolean> healthy) {}
 
   /**
@@ -53,18 +54,18 @@ public final class Cluster {
   }
 
   /** One shard move in progress ({@code get_rebalance_progress}). */
-  public record ShardMove(String table, long shardId, long shardSize, NodeAddress source,
-      NodeAddress target, String status, long sourceSize, long targetSize) {}
+  public record ShardMove(String table, long shardId, long shardSize, HostPort source,
+      HostPort target, String status, long sourceSize, long targetSize) {}
 
   /** What a rebalance poll saw: the job and its moves in flight. */
   public record RebalanceProgress(RebalanceStatus status, List<ShardMove> moves) {}
 
   /** A move the rebalancer would make ({@code get_rebalance_table_shards_plan}). */
-  public record PlannedMove(String table, long shardId, long shardSize, NodeAddress source,
-      NodeAddress target) {}
+  public record PlannedMove(String table, long shardId, long shardSize, HostPort source,
+      HostPort target) {}
 
   /** Shard placements and their bytes on one node. */
-  public record NodeShards(NodeAddress node, long shards, long bytes) {}
+  public record NodeShards(HostPort node, long shards, long bytes) {}
 
   /** Shards and bytes of one Citus table. */
   public record TableShards(String table, String type, long shards, long bytes) {}

@@ -10,6 +10,9 @@ import dev.backplane.citus.ClusterStatus.Statements;
 import dev.backplane.citus.ClusterStatus.TopStatement;
 import dev.backplane.citus.internal.Nodes;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
+import dev.backplane.core.RetryPolicy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * Collects a {@link ClusterStatus} across every project database and every node of a Citus
@@ -39,11 +41,12 @@ public final class ClusterMonitor {
   private final ProjectConfig admin;
   private final Nodes nodes;
   private final int topStatements;
-  private final SqlRetry once = SqlRetry.builder("cluster-monitor").maxAttempts(1).build();
+  private final SqlRetry once = SqlRetry.create("cluster-monitor",
+      RetryPolicy.builder().maxAttempts(1).build());
 
   private ClusterMonitor(Builder b) {
     this.admin = b.admin;
-    this.nodes = new Nodes(b.admin, b.nodeAddresses);
+    this.nodes = new Nodes(b.admin, b.addressMapping);
     this.topStatements = b.topStatements;
   }
 
@@ -55,27 +58,27 @@ public final class ClusterMonitor {
   /** Takes one snapshot. Only the coordinator must be reachable; anything else missing is a problem listed. */
   public ClusterStatus status() {
     List<String> problems = new ArrayList<>();
-    NodeAddress coordinator = new NodeAddress(admin.host(), admin.port());
+    HostPort coordinator = new HostPort(admin.host(), admin.port());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
       List<String> dbs = citus.isPresent() ? nodes.citusDatabases() : List.of(admin.database());
       // Every primary node of every project (a worker may be known to some projects only).
-      Map<NodeAddress, String> roles = new LinkedHashMap<>();
+      Map<HostPort, String> roles = new LinkedHashMap<>();
       if (citus.isPresent()) {
         for (String db : dbs) {
           try (Connection c = nodes.coordinator(db)) {
             Sql.query(c, "SELECT nodename, nodeport, groupid FROM pg_dist_node WHERE noderole = 'primary'"
-                + " ORDER BY groupid, nodeid", rs -> roles.putIfAbsent(new NodeAddress(rs.getString(1),
+                + " ORDER BY groupid, nodeid", rs -> roles.putIfAbsent(new HostPort(rs.getString(1),
                     rs.getInt(2)), rs.getInt(3) == 0 ? "coordinator" : "worker"));
           }
         }
       }
-      NodeAddress registeredCoordinator = roles.entrySet().stream().filter(e -> e.getValue().equals("coordinator"))
+      HostPort registeredCoordinator = roles.entrySet().stream().filter(e -> e.getValue().equals("coordinator"))
           .map(Map.Entry::getKey).findFirst().orElse(coordinator);
       roles.remove(registeredCoordinator);
-      Map<NodeAddress, int[]> health = citus.isPresent() ? health(main, problems) : Map.of();
+      Map<HostPort, int[]> health = citus.isPresent() ? health(main, problems) : Map.of();
 
-      Map<NodeAddress, List<ProjectShards>> shardsByNode = new LinkedHashMap<>();
+      Map<HostPort, List<ProjectShards>> shardsByNode = new LinkedHashMap<>();
       List<ProjectStatus> projects = new ArrayList<>();
       Map<String, List<ActiveQuery>> queries = citus.isPresent() ? activeQueries(problems) : Map.of();
       for (String db : dbs) {
@@ -84,7 +87,7 @@ public final class ClusterMonitor {
 
       List<NodeStatus> nodeList = new ArrayList<>();
       nodeList.add(node(registeredCoordinator, "coordinator", null, health, shardsByNode, problems));
-      for (NodeAddress w : roles.keySet()) {
+      for (HostPort w : roles.keySet()) {
         nodeList.add(node(w, "worker", w, health, shardsByNode, problems));
       }
       Map<String, Long> bytesPerWorker = new LinkedHashMap<>();
@@ -98,12 +101,12 @@ public final class ClusterMonitor {
   }
 
   /** Per node: checks to it that passed and checks in all. */
-  private static Map<NodeAddress, int[]> health(Connection main, List<String> problems) {
-    Map<NodeAddress, int[]> health = new LinkedHashMap<>();
+  private static Map<HostPort, int[]> health(Connection main, List<String> problems) {
+    Map<HostPort, int[]> health = new LinkedHashMap<>();
     try {
       Sql.query(main, "SELECT to_nodename, to_nodeport, coalesce(result, false)"
           + " FROM citus_check_cluster_node_health()", rs -> {
-            int[] h = health.computeIfAbsent(new NodeAddress(rs.getString(1), rs.getInt(2)), k -> new int[2]);
+            int[] h = health.computeIfAbsent(new HostPort(rs.getString(1), rs.getInt(2)), k -> new int[2]);
             h[1]++;
             if (rs.getBoolean(3)) {
               h[0]++;
@@ -116,8 +119,8 @@ public final class ClusterMonitor {
     return health;
   }
 
-  private ProjectStatus project(String db, NodeAddress coordinator, List<ActiveQuery> active,
-      Map<NodeAddress, List<ProjectShards>> shardsByNode, List<String> problems) {
+  private ProjectStatus project(String db, HostPort coordinator, List<ActiveQuery> active,
+      Map<HostPort, List<ProjectShards>> shardsByNode, List<String> problems) {
     ClusterReports reports = ClusterReports.create(nodes.coordinatorDataSource(db), once);
     long size = 0;
     try (Connection c = nodes.coordinator(db)) {
@@ -156,8 +159,8 @@ public final class ClusterMonitor {
     return byDb;
   }
 
-  private NodeStatus node(NodeAddress address, String role, NodeAddress registered,
-      Map<NodeAddress, int[]> health, Map<NodeAddress, List<ProjectShards>> shardsByNode,
+  private NodeStatus node(HostPort address, String role, HostPort registered,
+      Map<HostPort, int[]> health, Map<HostPort, List<ProjectShards>> shardsByNode,
       List<String> problems) {
     int[] h = health.get(address);
     Boolean healthy = h == null ? null : h[0] == h[1];
@@ -215,7 +218,7 @@ public final class ClusterMonitor {
   /** Builds a {@link ClusterMonitor}. */
   public static final class Builder {
     private final ProjectConfig admin;
-    private UnaryOperator<NodeAddress> nodeAddresses = UnaryOperator.identity();
+    private AddressMapping addressMapping = AddressMapping.identity();
     private int topStatements = 10;
 
     private Builder(ProjectConfig admin) {
@@ -223,8 +226,8 @@ public final class ClusterMonitor {
     }
 
     /** Maps a node's registered address to one this JVM reaches (identity by default). */
-    public Builder nodeAddresses(UnaryOperator<NodeAddress> mapping) {
-      this.nodeAddresses = Objects.requireNonNull(mapping, "mapping");
+    public Builder addressMapping(AddressMapping mapping) {
+      this.addressMapping = Objects.requireNonNull(mapping, "mapping");
       return this;
     }
 

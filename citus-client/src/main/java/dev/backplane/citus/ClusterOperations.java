@@ -5,6 +5,8 @@ import dev.backplane.citus.internal.NodeJoining;
 import dev.backplane.citus.internal.Nodes;
 import dev.backplane.citus.internal.RebalanceJobs;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -22,7 +24,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ public final class ClusterOperations implements AutoCloseable {
 
   private ClusterOperations(Builder b) {
     this.admin = b.admin;
-    this.nodes = new Nodes(b.admin, b.nodeAddresses);
+    this.nodes = new Nodes(b.admin, b.addressMapping);
     this.excluded = Set.copyOf(b.excluded);
     this.timeout = b.timeout;
     this.joining = new NodeJoining(nodes, admin.database());
@@ -156,7 +157,7 @@ public final class ClusterOperations implements AutoCloseable {
   }
 
   /** What one call did, project by project. */
-  public record Report(String operation, Optional<NodeAddress> node, List<ProjectOutcome> projects,
+  public record Report(String operation, Optional<HostPort> node, List<ProjectOutcome> projects,
       Duration elapsed) {
 
     /** True when no project failed. */
@@ -218,7 +219,7 @@ public final class ClusterOperations implements AutoCloseable {
    * made here.
    */
   public Report addWorker(String host, int port) {
-    NodeAddress node = node(host, port);
+    HostPort node = node(host, port);
     Run run = new Run("add-worker", Optional.of(node));
     List<String> dbs = citusDatabases();
     // Registering in the main database syncs its pg_dist_object to the node, and that names every
@@ -271,7 +272,7 @@ public final class ClusterOperations implements AutoCloseable {
    * Exclusion from rebalancing does not apply: a drained node must be empty in every project.
    */
   public Report drainWorker(String host, int port) {
-    NodeAddress node = node(host, port);
+    HostPort node = node(host, port);
     Run run = new Run("drain-worker", Optional.of(node));
     for (String db : citusDatabases()) {
       run.project(db, o -> {
@@ -303,7 +304,7 @@ public final class ClusterOperations implements AutoCloseable {
    *     distributed tables there, naming each project and table; drain it first
    */
   public Report removeWorker(String host, int port) {
-    NodeAddress node = node(host, port);
+    HostPort node = node(host, port);
     List<String> dbs = citusDatabases();
     List<String> left = new ArrayList<>();
     for (String db : dbs) {
@@ -354,14 +355,14 @@ public final class ClusterOperations implements AutoCloseable {
     }
   }
 
-  private static NodeAddress node(String host, int port) {
+  private static HostPort node(String host, int port) {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("a worker host is required, e.g. 10.0.0.7");
     }
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("worker port must be 1..65535, was " + port);
     }
-    return new NodeAddress(host, port);
+    return new HostPort(host, port);
   }
 
   /** Nothing to close today (every connection is opened and closed per step); kept for future pools. */
@@ -378,12 +379,12 @@ public final class ClusterOperations implements AutoCloseable {
   /** One call: the outcomes so far and its deadline. */
   private final class Run implements RebalanceJobs.Deadline {
     final String operation;
-    final Optional<NodeAddress> node;
+    final Optional<HostPort> node;
     final Instant start = Instant.now();
     final Instant deadline;
     final Map<String, Outcome> outcomes = new LinkedHashMap<>();
 
-    Run(String operation, Optional<NodeAddress> node) {
+    Run(String operation, Optional<HostPort> node) {
       this.operation = operation;
       this.node = node;
       this.deadline = start.plus(timeout);
@@ -479,7 +480,7 @@ public final class ClusterOperations implements AutoCloseable {
   /** Builds {@link ClusterOperations}. */
   public static final class Builder {
     private final ProjectConfig admin;
-    private UnaryOperator<NodeAddress> nodeAddresses = UnaryOperator.identity();
+    private AddressMapping addressMapping = AddressMapping.identity();
     private final Set<String> excluded = new LinkedHashSet<>();
     private Duration timeout = Duration.ofHours(1);
     private Duration pollEvery = Duration.ofSeconds(1);
@@ -491,8 +492,8 @@ public final class ClusterOperations implements AutoCloseable {
     }
 
     /** Maps a node's registered address to one this JVM reaches (identity by default). */
-    public Builder nodeAddresses(UnaryOperator<NodeAddress> mapping) {
-      this.nodeAddresses = Objects.requireNonNull(mapping, "mapping");
+    public Builder addressMapping(AddressMapping mapping) {
+      this.addressMapping = Objects.requireNonNull(mapping, "mapping");
       return this;
     }
 

@@ -7,6 +7,7 @@ import dev.backplane.citus.Cluster.NodeShards;
 import dev.backplane.citus.Cluster.StatementStats;
 import dev.backplane.citus.Cluster.TableShards;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +37,7 @@ public final class ClusterReports {
 
   /** Reports over connections from {@code dataSource} (not closed here), retried with the defaults. */
   public static ClusterReports create(DataSource dataSource) {
-    return new ClusterReports(dataSource, SqlRetry.builder("citus-reports").build());
+    return new ClusterReports(dataSource, SqlRetry.withDefaults("citus-reports"));
   }
 
   /** Reports over connections from {@code dataSource}, reads retried by {@code retry}. */
@@ -50,7 +51,7 @@ public final class ClusterReports {
         + " coalesce(sum(s.shard_size), 0)::bigint FROM pg_dist_node n"
         + " LEFT JOIN citus_shards s ON s.nodename = n.nodename AND s.nodeport = n.nodeport"
         + " WHERE n.noderole = 'primary' GROUP BY n.nodeid, n.nodename, n.nodeport ORDER BY n.nodeid",
-        rs -> new NodeShards(new NodeAddress(rs.getString(1), rs.getInt(2)), rs.getLong(3), rs.getLong(4))));
+        rs -> new NodeShards(new HostPort(rs.getString(1), rs.getInt(2)), rs.getLong(3), rs.getLong(4))));
   }
 
   /** Shard placements and bytes per Citus table. */

@@ -1,11 +1,16 @@
 package dev.backplane.citus;
 
+import dev.backplane.citus.internal.Nodes;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import dev.backplane.core.Problems;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -139,7 +144,7 @@ public final class ConnectionBudget {
    * {@code maxConnections}, and each worker with its own {@code max_connections}.
    */
   public ClusterPlan planCluster(Map<String, Integer> workerMaxConnections) {
-    List<NodePlan> nodes = new java.util.ArrayList<>();
+    List<NodePlan> nodes = new ArrayList<>();
     Plan c = plan();
     nodes.add(new NodePlan("coordinator", "coordinator", c.maxConnections(), c.reserved(), c.available(),
         c.perReplica(), c.required(), c.fits(), c.maxReplicas(), -1, c.fits() ? "" : "project pools too large"));
@@ -157,16 +162,15 @@ public final class ConnectionBudget {
    * A worker that cannot be reached does not fit.
    */
   public ClusterPlan checkCluster(ProjectConfig admin) {
-    dev.backplane.citus.internal.Nodes nodes = new dev.backplane.citus.internal.Nodes(admin,
-        java.util.function.UnaryOperator.identity());
+    Nodes nodes = new Nodes(admin, AddressMapping.identity());
     try (Connection c = nodes.coordinator(admin.database())) {
       int[] coord = limits(c);
       Plan cp = toBuilder().maxConnections(coord[0]).superuserReserved(coord[1]).build().plan();
-      List<NodePlan> plans = new java.util.ArrayList<>();
+      List<NodePlan> plans = new ArrayList<>();
       plans.add(new NodePlan(admin.host() + ":" + admin.port(), "coordinator", cp.maxConnections(), cp.reserved(),
           cp.available(), cp.perReplica(), cp.required(), cp.fits(), cp.maxReplicas(), coord[2],
           cp.fits() ? "" : "project pools too large for the coordinator"));
-      boolean citus = dev.backplane.citus.internal.Nodes.citusVersion(c).isPresent();
+      boolean citus = Nodes.citusVersion(c).isPresent();
       int inbound = citusReserve;
       String inboundNote = "";
       if (citusPerWorker != null) {
@@ -178,15 +182,15 @@ public final class ConnectionBudget {
         inboundNote = "citus.max_shared_pool_size is " + shared + (shared == 0
             ? " (= the coordinator's max_connections " + coord[0] + ")" : shared < 0 ? " (no limit)" : "");
       }
-      Set<NodeAddress> workers = new java.util.LinkedHashSet<>();
+      Set<HostPort> workers = new LinkedHashSet<>();
       if (citus) {
         for (String db : nodes.citusDatabases()) {
           try (Connection pc = nodes.coordinator(db)) {
-            workers.addAll(dev.backplane.citus.internal.Nodes.workers(pc));
+            workers.addAll(Nodes.workers(pc));
           }
         }
       }
-      for (NodeAddress w : workers) {
+      for (HostPort w : workers) {
         try (Connection wc = nodes.node(w, admin.database())) {
           int[] l = limits(wc);
           plans.add(workerPlan(w.toString(), l[0], l[1], inbound, l[2], inboundNote));

@@ -1,5 +1,6 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class IngestResult {
    *     its node refused connections
    * @param elapsed how long the batch took
    */
-  public record Batch(Optional<NodeAddress> node, int[] rows, Outcome outcome, long rowsReported,
+  public record Batch(Optional<HostPort> node, int[] rows, Outcome outcome, long rowsReported,
       Optional<Throwable> failure, Optional<String> note, Duration elapsed) {
 
     public Batch {
@@ -63,7 +64,7 @@ public final class IngestResult {
 
     @Override
     public String toString() {
-      return "Batch[" + node.map(NodeAddress::toString).orElse("coordinator") + ", " + rows.length
+      return "Batch[" + node.map(HostPort::toString).orElse("coordinator") + ", " + rows.length
           + " rows, " + outcome + failure.map(f -> ": " + f.getMessage()).orElse("")
           + note.map(n -> " (" + n + ")").orElse("") + ", " + elapsed.toMillis() + " ms]";
     }

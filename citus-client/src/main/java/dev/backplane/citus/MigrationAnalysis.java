@@ -34,7 +34,7 @@ public final class MigrationAnalysis {
 
   /** An analysis over connections from {@code dataSource} (not closed here). */
   public static MigrationAnalysis create(DataSource dataSource) {
-    return new MigrationAnalysis(dataSource, SqlRetry.builder("citus-migration").build());
+    return new MigrationAnalysis(dataSource, SqlRetry.withDefaults("citus-migration"));
   }
 
   /** {@link #analyze(long)} with tables up to 100,000 rows as reference candidates. */

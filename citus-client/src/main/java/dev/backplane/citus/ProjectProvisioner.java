@@ -5,6 +5,8 @@ import static dev.backplane.citus.internal.Sql.ident;
 import dev.backplane.citus.internal.Nodes;
 import dev.backplane.citus.internal.Scram;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ public final class ProjectProvisioner {
 
   private ProjectProvisioner(Builder b) {
     this.admin = b.admin;
-    this.nodes = new Nodes(b.admin, b.nodeAddresses);
+    this.nodes = new Nodes(b.admin, b.addressMapping);
     this.propagation = b.propagation;
     this.localHostname = b.localHostname;
   }
@@ -87,8 +88,8 @@ public final class ProjectProvisioner {
     Steps steps = new Steps(project.name());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
-      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
-      Optional<NodeAddress> coordinator = citus.isPresent() ? Nodes.registeredCoordinator(main) : Optional.empty();
+      List<HostPort> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      Optional<HostPort> coordinator = citus.isPresent() ? Nodes.registeredCoordinator(main) : Optional.empty();
 
       steps.at("role " + user);
       ensureLoginRole(main, user, project.password(), steps, "coordinator");
@@ -107,7 +108,7 @@ public final class ProjectProvisioner {
         }
         return steps.result(Optional.empty(), false);
       }
-      for (NodeAddress w : workers) {
+      for (HostPort w : workers) {
         steps.at("worker " + w);
         try (Connection wc = nodes.node(w, admin.database())) {
           ensureLoginRole(wc, user, project.password(), steps, "worker " + w);
@@ -218,8 +219,8 @@ public final class ProjectProvisioner {
     Steps steps = new Steps(project.name());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
-      List<NodeAddress> workers = citus.isPresent() ? allWorkers(main, project.database()) : List.of();
-      for (NodeAddress w : workers) {
+      List<HostPort> workers = citus.isPresent() ? allWorkers(main, project.database()) : List.of();
+      for (HostPort w : workers) {
         steps.at("database " + project.database() + " on worker " + w);
         try (Connection wc = nodes.node(w, admin.database())) {
           boolean citusThere = Nodes.citusVersion(wc).isPresent();
@@ -258,15 +259,15 @@ public final class ProjectProvisioner {
    * The primary workers registered in the main database and, while it still exists, in the
    * project's own database (a node added to one project only is known there alone).
    */
-  private List<NodeAddress> allWorkers(Connection main, String projectDb) throws SQLException {
-    List<NodeAddress> all = new ArrayList<>(Sql.query(main, "SELECT nodename, nodeport FROM pg_dist_node"
+  private List<HostPort> allWorkers(Connection main, String projectDb) throws SQLException {
+    List<HostPort> all = new ArrayList<>(Sql.query(main, "SELECT nodename, nodeport FROM pg_dist_node"
         + " WHERE groupid <> 0 AND noderole = 'primary' ORDER BY nodeid",
-        rs -> new NodeAddress(rs.getString(1), rs.getInt(2))));
+        rs -> new HostPort(rs.getString(1), rs.getInt(2))));
     if (databaseExists(main, projectDb) && !projectDb.equals(admin.database())) {
       try (Connection pc = nodes.coordinator(projectDb)) {
         if (Nodes.citusVersion(pc).isPresent()) {
-          for (NodeAddress w : Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0"
-              + " AND noderole = 'primary' ORDER BY nodeid", rs -> new NodeAddress(rs.getString(1), rs.getInt(2)))) {
+          for (HostPort w : Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0"
+              + " AND noderole = 'primary' ORDER BY nodeid", rs -> new HostPort(rs.getString(1), rs.getInt(2)))) {
             if (!all.contains(w)) {
               all.add(w);
             }
@@ -296,7 +297,7 @@ public final class ProjectProvisioner {
     Steps steps = new Steps(project.name() + "/" + role);
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
-      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      List<HostPort> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
       if (roleExists(main, role) && databaseExists(main, project.database())) {
         try (Connection pc = nodes.coordinator(project.database())) {
           Sql.exec(pc, "DROP OWNED BY " + ident(role, "role"));
@@ -304,7 +305,7 @@ public final class ProjectProvisioner {
             Sql.call(pc, "DELETE FROM pg_dist_authinfo WHERE rolename = ?", role);
           }
         }
-        for (NodeAddress w : workers) {
+        for (HostPort w : workers) {
           try (Connection wdb = nodes.node(w, project.database())) {
             Sql.exec(wdb, "DROP OWNED BY " + ident(role, "role"));
             Sql.call(wdb, "DELETE FROM pg_dist_authinfo WHERE rolename = ?", role);
@@ -332,7 +333,7 @@ public final class ProjectProvisioner {
     }
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
-      List<NodeAddress> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
+      List<HostPort> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
       if (!databaseExists(main, project.database())) {
         throw new CitusException("project '" + project.name() + "' is not provisioned: database '"
             + Sql.printable(project.database()) + "' does not exist; call provision(project) first");
@@ -345,7 +346,7 @@ public final class ProjectProvisioner {
         Sql.exec(main, "GRANT CONNECT ON DATABASE " + d + " TO " + ident(role, "role"));
         steps.done("granted CONNECT on " + project.database() + " to " + role);
       }
-      for (NodeAddress w : workers) {
+      for (HostPort w : workers) {
         steps.at("worker " + w);
         try (Connection wc = nodes.node(w, admin.database())) {
           ensureLoginRole(wc, role, password, steps, "worker " + w);
@@ -504,15 +505,15 @@ public final class ProjectProvisioner {
   }
 
   /** Registers the coordinator and workers in the project database as they are in the main one. */
-  private static void registerNodes(Connection pc, Optional<NodeAddress> coordinator,
-      List<NodeAddress> workers, Steps steps) throws SQLException {
+  private static void registerNodes(Connection pc, Optional<HostPort> coordinator,
+      List<HostPort> workers, Steps steps) throws SQLException {
     if (coordinator.isPresent() && Nodes.registeredCoordinator(pc).isEmpty()) {
       Sql.call(pc, "SELECT citus_set_coordinator_host(?, ?)", coordinator.get().host(), coordinator.get().port());
       steps.done("registered the coordinator " + coordinator.get());
     }
-    List<NodeAddress> present = Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node",
-        rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
-    for (NodeAddress w : workers) {
+    List<HostPort> present = Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node",
+        rs -> new HostPort(rs.getString(1), rs.getInt(2)));
+    for (HostPort w : workers) {
       if (!present.contains(w)) {
         Sql.call(pc, "SELECT citus_add_node(?, ?)", w.host(), w.port());
         steps.done("registered worker " + w);
@@ -520,7 +521,7 @@ public final class ProjectProvisioner {
     }
   }
 
-  private void dropRole(Connection main, List<NodeAddress> workers, String role, Steps steps)
+  private void dropRole(Connection main, List<HostPort> workers, String role, Steps steps)
       throws SQLException {
     steps.at("role " + role);
     if (roleExists(main, role)) {
@@ -528,7 +529,7 @@ public final class ProjectProvisioner {
       steps.done("dropped role " + role);
     }
     // A propagated DROP ROLE has reached the workers already; this catches roles made node by node.
-    for (NodeAddress w : workers) {
+    for (HostPort w : workers) {
       steps.at("role " + role + " on worker " + w);
       try (Connection wc = nodes.node(w, admin.database())) {
         if (roleExists(wc, role)) {
@@ -572,7 +573,7 @@ public final class ProjectProvisioner {
   /** Builds a {@link ProjectProvisioner}. */
   public static final class Builder {
     private final ProjectConfig admin;
-    private UnaryOperator<NodeAddress> nodeAddresses = UnaryOperator.identity();
+    private AddressMapping addressMapping = AddressMapping.identity();
     private DatabasePropagation propagation = DatabasePropagation.AUTO;
     private String localHostname;
 
@@ -584,8 +585,8 @@ public final class ProjectProvisioner {
      * Maps a node's address as registered in {@code pg_dist_node} to one this JVM can reach (e.g.
      * a Docker network alias to a published port). Identity by default.
      */
-    public Builder nodeAddresses(UnaryOperator<NodeAddress> mapping) {
-      this.nodeAddresses = Objects.requireNonNull(mapping, "mapping");
+    public Builder addressMapping(AddressMapping mapping) {
+      this.addressMapping = Objects.requireNonNull(mapping, "mapping");
       return this;
     }
 

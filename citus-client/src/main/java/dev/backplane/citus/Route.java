@@ -1,5 +1,6 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.HostPort;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
  * @param fallbackReason why the queries go through the coordinator instead of the shard's node;
  *     empty when they go to the shard's node (which may be the coordinator itself)
  */
-public record Route(TableName table, Optional<NodeAddress> node, OptionalLong shardId,
+public record Route(TableName table, Optional<HostPort> node, OptionalLong shardId,
     Optional<String> fallbackReason) {
 
   public Route {
@@ -41,7 +42,7 @@ public record Route(TableName table, Optional<NodeAddress> node, OptionalLong sh
 
   @Override
   public String toString() {
-    String where = node.map(NodeAddress::toString).orElse("coordinator");
+    String where = node.map(HostPort::toString).orElse("coordinator");
     String shard = shardId.isPresent() ? " shard " + shardId.getAsLong() : "";
     return "Route[" + table.qualified() + shard + " -> " + where
         + fallbackReason.map(r -> " (fallback: " + r + ")").orElse("") + "]";

@@ -1,5 +1,6 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.HostPort;
 import java.util.Optional;
 
 /**
@@ -20,5 +21,5 @@ public interface RoutingListener {
    *
    * @param router the router, e.g. to read {@link CitusRouter#circuitBreaker} or {@link CitusRouter#nodePools()}
    */
-  void onConnection(CitusRouter router, Route route, Optional<NodeAddress> refusedBy);
+  void onConnection(CitusRouter router, Route route, Optional<HostPort> refusedBy);
 }

@@ -1,12 +1,11 @@
 package dev.backplane.citus;
 
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.internal.Checks;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs database work in a transaction and retries it, a bounded number of times with exponential
- * back-off (Resilience4j {@link Retry}), when it failed for a transient reason. Everything else
- * surfaces at once, as a {@link CitusException} whose cause is the driver's error.
+ * Runs database work in a transaction and retries it as its {@link RetryPolicy} says, when it
+ * failed for a transient reason; the retrying is a Resilience4j {@link Retry}, built once and
+ * exposed by {@link #retry()}. Everything else surfaces at once, as a {@link CitusException} whose
+ * cause is the driver's error.
  *
  * <p>What is transient:
  * <ul>
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <pre>{@code
- * SqlRetry retry = SqlRetry.defaults();
+ * SqlRetry retry = SqlRetry.withDefaults("orders");   // or create("orders", aRetryPolicy)
  * long n = retry.callIdempotent(pool, c -> { ... SELECT count(*) ... });
  * }</pre>
  */
@@ -44,27 +44,51 @@ public final class SqlRetry {
   private static final Set<String> SHUTDOWN_STATES = Set.of("57P01", "57P02", "57P03", "53300");
   private static final Set<String> CONFLICT_STATES = Set.of("40001", "40P01");
 
-  private final String name;
-  private final int maxAttempts;
-  private final Duration initialBackoff;
-  private final Duration maxBackoff;
+  /** 4 attempts, back-off 100 ms doubling up to 2 s, each wait varied by up to a quarter. */
+  public static final RetryPolicy DEFAULT_POLICY = RetryPolicy.builder().maxAttempts(4)
+      .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(2)).jitter(0.25).build();
+
+  private final RetryPolicy policy;
+  private final Retry retry;
   private final CircuitBreaker circuitBreaker;
 
   private SqlRetry(Builder b) {
-    this.name = b.name;
-    this.maxAttempts = b.maxAttempts;
-    this.initialBackoff = b.initialBackoff;
-    this.maxBackoff = b.maxBackoff;
+    this.policy = b.policy;
     this.circuitBreaker = b.circuitBreaker;
+    this.retry = Retry.of(b.name, policy.retryConfig(t -> t instanceof TransientFailure));
+    retry.getEventPublisher().onRetry(e -> log.warn("{}: attempt {} failed transiently, retrying in {}: {}",
+        e.getName(), e.getNumberOfRetryAttempts(), e.getWaitInterval(),
+        e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
   }
 
-  /** 4 attempts, back-off 100 ms doubling up to 2 s, no circuit breaker. */
-  public static SqlRetry defaults() {
-    return builder("sql").build();
+  /** A retrier named {@code name} (the name shows in logs and in Resilience4j events and metrics). */
+  public static SqlRetry create(String name, RetryPolicy policy) {
+    return builder(name).policy(policy).build();
   }
 
+  /** {@link #create(String, RetryPolicy)} with {@link #DEFAULT_POLICY}. */
+  public static SqlRetry withDefaults(String name) {
+    return builder(name).build();
+  }
+
+  /** A builder for a retrier named {@code name}, for a circuit breaker as well as a policy. */
   public static Builder builder(String name) {
     return new Builder(name);
+  }
+
+  /** How this retrier retries. */
+  public RetryPolicy policy() {
+    return policy;
+  }
+
+  /** The Resilience4j retry, built once, for its event publisher and metrics. */
+  public Retry retry() {
+    return retry;
+  }
+
+  /** The circuit breaker around each attempt, if one was given. */
+  public Optional<CircuitBreaker> circuitBreaker() {
+    return Optional.ofNullable(circuitBreaker);
   }
 
   /** Where a failure happened, which decides whether a retry is safe. */
@@ -93,15 +117,6 @@ public final class SqlRetry {
   }
 
   private <T> T run(DataSource dataSource, SqlWork<T> work, boolean idempotent) {
-    Retry retry = Retry.of(name, RetryConfig.custom()
-        .maxAttempts(maxAttempts)
-        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(initialBackoff, 2.0, 0.25, maxBackoff))
-        .retryOnException(t -> t instanceof TransientFailure)
-        .failAfterMaxAttempts(false)
-        .build());
-    retry.getEventPublisher().onRetry(e -> log.warn("{}: attempt {} failed transiently, retrying in {}: {}",
-        name, e.getNumberOfRetryAttempts(), e.getWaitInterval(),
-        e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
     Supplier<T> attempt = () -> once(dataSource, work, idempotent);
     if (circuitBreaker != null) {
       attempt = CircuitBreaker.decorateSupplier(circuitBreaker, attempt);
@@ -109,10 +124,10 @@ public final class SqlRetry {
     try {
       return Retry.decorateSupplier(retry, attempt).get();
     } catch (TransientFailure e) {
-      throw new CitusException(name + ": gave up after " + maxAttempts + " attempts: "
+      throw new CitusException(retry.getName() + ": gave up after " + policy.maxAttempts() + " attempts: "
           + e.getCause().getMessage(), e.getCause());
     } catch (CallNotPermittedException e) {
-      throw new CitusException(name + ": not attempted, " + e.getMessage(), e);
+      throw new CitusException(retry.getName() + ": not attempted, " + e.getMessage(), e);
     }
   }
 
@@ -180,28 +195,16 @@ public final class SqlRetry {
   /** Builds a {@link SqlRetry}. */
   public static final class Builder {
     private final String name;
-    private int maxAttempts = 4;
-    private Duration initialBackoff = Duration.ofMillis(100);
-    private Duration maxBackoff = Duration.ofSeconds(2);
+    private RetryPolicy policy = DEFAULT_POLICY;
     private CircuitBreaker circuitBreaker;
 
     private Builder(String name) {
       this.name = Checks.notBlank(name, "name");
     }
 
-    /** Attempts in total, including the first (default 4). */
-    public Builder maxAttempts(int n) {
-      this.maxAttempts = Checks.positive(n, "maxAttempts");
-      return this;
-    }
-
-    public Builder initialBackoff(Duration d) {
-      this.initialBackoff = Checks.positive(d, "initialBackoff");
-      return this;
-    }
-
-    public Builder maxBackoff(Duration d) {
-      this.maxBackoff = Checks.positive(d, "maxBackoff");
+    /** How to retry (default {@link #DEFAULT_POLICY}). */
+    public Builder policy(RetryPolicy policy) {
+      this.policy = Checks.notNull(policy, "policy");
       return this;
     }
 
@@ -211,11 +214,8 @@ public final class SqlRetry {
       return this;
     }
 
+    /** The retrier, with its Resilience4j {@link Retry} built now, once. */
     public SqlRetry build() {
-      if (maxBackoff.compareTo(initialBackoff) < 0) {
-        throw new IllegalArgumentException("maxBackoff (" + maxBackoff
-            + ") must not be shorter than initialBackoff (" + initialBackoff + ")");
-      }
       return new SqlRetry(this);
     }
   }

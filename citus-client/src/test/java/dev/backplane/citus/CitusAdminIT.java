@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.citus.CitusAdmin.Distribution;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
@@ -153,7 +154,7 @@ class CitusAdminIT {
   @Order(3)
   void aNodeIsAddedRebalancedOntoDrainedAndRemoved(BackplaneStack stack) throws Exception {
     PgNode extraNode = stack.faults().startExtraPostgresNode();
-    NodeAddress extra = new NodeAddress(extraNode.internalAddress().host(), extraNode.internalAddress().port());
+    HostPort extra = extraNode.internalAddress();
     try {
       int id = admin.addNode(extra);
       assertThat(admin.addNode(extra)).as("adding again is idempotent").isEqualTo(id);
@@ -208,7 +209,7 @@ class CitusAdminIT {
     assertThat(admin.nodes()).filteredOn(n -> !n.coordinator()).hasSize(stack.postgres().workers().size());
   }
 
-  private static long distributedShardsOn(NodeAddress node) throws Exception {
+  private static long distributedShardsOn(HostPort node) throws Exception {
     try (Connection c = Stacks.connect(adminConfig); var ps = c.prepareStatement("SELECT count(*) FROM citus_shards"
         + " WHERE nodename = ? AND nodeport = ? AND citus_table_type = 'distributed'")) {
       ps.setString(1, node.host());
@@ -220,7 +221,7 @@ class CitusAdminIT {
     }
   }
 
-  private static long shardsOn(NodeAddress node) {
+  private static long shardsOn(HostPort node) {
     return admin.reports().shardsPerNode().stream().filter(n -> n.node().equals(node))
         .mapToLong(Cluster.NodeShards::shards).sum();
   }

@@ -3,6 +3,7 @@ package dev.backplane.citus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
@@ -99,7 +100,7 @@ class CitusRouterIT {
   @Test
   void eachKeyIsServedByTheNodeThatHoldsItsShard() throws SQLException {
     Map<String, Integer> checked = new HashMap<>();
-    Set<NodeAddress> nodesUsed = new HashSet<>();
+    Set<HostPort> nodesUsed = new HashSet<>();
     for (long id = 1; id <= 200; id++) {
       nodesUsed.add(assertServedWhereCitusSays(COMPANIES, "bigint", id));
     }
@@ -130,11 +131,11 @@ class CitusRouterIT {
   }
 
   /** Checks the route against the server and that the connection really lands there. */
-  private static NodeAddress assertServedWhereCitusSays(TableName table, String type, Object key)
+  private static HostPort assertServedWhereCitusSays(TableName table, String type, Object key)
       throws SQLException {
     Route route = router.route(table, key);
     long shard;
-    NodeAddress holder;
+    HostPort holder;
     try (PreparedStatement ps = admin.prepareStatement("SELECT s.shardid, s.nodename, s.nodeport"
         + " FROM citus_shards s WHERE s.shardid = get_shard_id_for_distribution_column(?::regclass,"
         + " ?::" + type + ")")) {
@@ -143,7 +144,7 @@ class CitusRouterIT {
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
         shard = rs.getLong(1);
-        holder = new NodeAddress(rs.getString(2), rs.getInt(3));
+        holder = new HostPort(rs.getString(2), rs.getInt(3));
       }
     }
     assertThat(route.direct()).as(route.toString()).isTrue();
@@ -181,7 +182,7 @@ class CitusRouterIT {
     for (int i = 0; i < 6; i++) {
       Route r = router.route(COUNTRIES, "de");
       assertThat(r.direct()).isTrue();
-      served.add(r.node().map(NodeAddress::toString).orElse("coordinator"));
+      served.add(r.node().map(HostPort::toString).orElse("coordinator"));
       try (Connection c = router.connect(r); Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT name FROM rr_countries WHERE code = 'fr'")) {
         rs.next();
@@ -218,12 +219,11 @@ class CitusRouterIT {
   @Test
   void anUnreachableNodeTripsItsBreakerAndItsKeysGoThroughTheCoordinator() throws Exception {
     PgNode worker = pg.workers().get(0);
-    NodeAddress registered = new NodeAddress(worker.internalAddress().host(),
-        worker.internalAddress().port());
+    HostPort registered = worker.internalAddress();
     try (TcpProxy proxy = new TcpProxy(worker.address().host(), worker.address().port());
         CitusRouter r = CitusRouter.builder(project)
             // As behind NAT: the client reaches worker 1 only through the forwarder.
-            .addressMapping(a -> a.equals(registered) ? new NodeAddress("127.0.0.1", proxy.port()) : Stacks.addressMapping(pg).apply(a))
+            .addressMapping(a -> a.equals(registered) ? new HostPort("127.0.0.1", proxy.port()) : Stacks.addressMapping(pg).reachable(a))
             .nodeConnectionTimeout(Duration.ofMillis(500))
             .circuitBreaker(CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(2)
                 .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1))
@@ -271,7 +271,7 @@ class CitusRouterIT {
   void aTenantScopeRunsQueriesAndTransactionsOnItsNode() throws SQLException {
     long company = 17;
     TenantScope tenant = router.tenant(COMPANIES, company).strict(true);
-    NodeAddress node = tenant.route().node().orElseThrow();
+    HostPort node = tenant.route().node().orElseThrow();
     List<Long> amounts = tenant.query("SELECT o.amount FROM rr_orders o JOIN rr_companies c"
         + " ON c.id = o.company_id WHERE c.id = ? ORDER BY o.id", rs -> rs.getLong(1), company);
     assertThat(amounts).hasSize(10);
@@ -309,7 +309,7 @@ class CitusRouterIT {
         rs -> rs.getString(1), otherTenant)).contains("company " + otherTenant);
   }
 
-  private static long otherNodesKey(NodeAddress node) {
+  private static long otherNodesKey(HostPort node) {
     for (long id = 1; ; id++) {
       if (!router.route(COMPANIES, id).node().orElseThrow().equals(node)) {
         return id;
@@ -336,7 +336,7 @@ class CitusRouterIT {
 
     // A batch that fails is not written; the others are, and the result says which is which.
     long dupCompany = 5;
-    NodeAddress dupNode = router.route(EVENTS, dupCompany).node().orElseThrow();
+    HostPort dupNode = router.route(EVENTS, dupCompany).node().orElseThrow();
     List<Object[]> more = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
       more.add(new Object[] {(long) (i % 200 + 1), 10_000 + i, "x", null});

@@ -68,7 +68,7 @@ class CitusTlsIT {
   @Test
   @RequiresCitus
   void theRoutersNodePoolsTheProvisionerAndTheAdminUseTls() throws SQLException {
-    ProjectProvisioner provisioner = ProjectProvisioner.builder(admin).nodeAddresses(Stacks.addressMapping(stack))
+    ProjectProvisioner provisioner = ProjectProvisioner.builder(admin).addressMapping(Stacks.addressMapping(stack))
         .localHostname(pg.coordinator().internalAddress().host()).build();
     ProjectConfig app = Stacks.project(stack, "tlsapp", "it_tls_app", "it_tls_app", "tls-app-secret").toBuilder()
         .jdbcProperty("sslmode", "verify-full").jdbcProperty("sslrootcert", ca.toString()).build();

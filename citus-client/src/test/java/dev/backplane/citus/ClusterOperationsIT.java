@@ -8,6 +8,7 @@ import dev.backplane.citus.ClusterOperations.Progress;
 import dev.backplane.citus.ClusterOperations.Report;
 import dev.backplane.citus.ClusterOperations.Status;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
@@ -44,7 +45,7 @@ class ClusterOperationsIT {
   static final Map<String, ProjectConfig> projects = new LinkedHashMap<>();
   static final Map<String, List<String>> before = new LinkedHashMap<>();
   static ProjectConfig admin;
-  static NodeAddress extra;
+  static HostPort extra;
 
   @BeforeAll
   static void setUp(BackplaneStack stack) throws Exception {
@@ -89,7 +90,7 @@ class ClusterOperationsIT {
   void addWorkerKilledHalfWayThenRerunPutsShardsOfEveryProjectOnTheNewNode(BackplaneStack stack)
       throws Exception {
     PgNode node = stack.faults().startExtraPostgresNode();
-    extra = new NodeAddress(node.internalAddress().host(), node.internalAddress().port());
+    extra = node.internalAddress();
 
     List<Progress> progress = new CopyOnWriteArrayList<>();
     CountDownLatch secondProjectMoving = new CountDownLatch(1);
@@ -221,7 +222,7 @@ class ClusterOperationsIT {
     return false;
   }
 
-  static long shardsOn(String db, NodeAddress node) throws Exception {
+  static long shardsOn(String db, HostPort node) throws Exception {
     try (Connection c = Stacks.connect(admin.toBuilder().database(db).build())) {
       return Sql.queryOne(c, "SELECT count(*) FROM citus_shards WHERE nodename = ? AND nodeport = ?"
           + " AND citus_table_type = 'distributed'", rs -> rs.getLong(1), node.host(), node.port()).orElseThrow();

@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,23 +33,23 @@ final class ClusterSql {
   }
 
   /** The one node holding {@code shard}, as {@code citus_shards} says. */
-  static NodeAddress holder(Connection admin, long shard) throws SQLException {
+  static HostPort holder(Connection admin, long shard) throws SQLException {
     try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
         "SELECT nodename, nodeport FROM citus_shards WHERE shardid = " + shard)) {
       assertThat(rs.next()).as("shard %d has a placement", shard).isTrue();
-      NodeAddress a = new NodeAddress(rs.getString(1), rs.getInt(2));
+      HostPort a = new HostPort(rs.getString(1), rs.getInt(2));
       assertThat(rs.next()).as("one placement").isFalse();
       return a;
     }
   }
 
   /** An active primary worker other than {@code from}. */
-  static NodeAddress otherWorker(Connection admin, NodeAddress from) throws SQLException {
+  static HostPort otherWorker(Connection admin, HostPort from) throws SQLException {
     try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(
         "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid > 0 AND isactive"
             + " AND noderole = 'primary' ORDER BY nodeid")) {
       while (rs.next()) {
-        NodeAddress a = new NodeAddress(rs.getString(1), rs.getInt(2));
+        HostPort a = new HostPort(rs.getString(1), rs.getInt(2));
         if (!a.equals(from)) {
           return a;
         }
@@ -58,7 +59,7 @@ final class ClusterSql {
   }
 
   /** Moves {@code shard} and drops the old placement at once (while routed queries may still go there). */
-  static void move(Connection admin, long shard, NodeAddress from, NodeAddress to) throws SQLException {
+  static void move(Connection admin, long shard, HostPort from, HostPort to) throws SQLException {
     exec(admin, "SELECT citus_move_shard_placement(" + shard + ", '" + from.host() + "', " + from.port()
         + ", '" + to.host() + "', " + to.port() + ", shard_transfer_mode := 'force_logical')");
     exec(admin, "CALL citus_cleanup_orphaned_resources()");

@@ -36,7 +36,7 @@ class PlainPostgresProvisioningIT {
   @Test
   void createsDatabaseRoleAndGrantsAndSaysDistributionIsUnavailable() throws SQLException {
     assertThat(stack.postgres().citusAvailable()).isFalse();
-    ProjectProvisioner provisioner = ProjectProvisioner.builder(Stacks.admin(stack)).nodeAddresses(Stacks.addressMapping(stack)).build();
+    ProjectProvisioner provisioner = ProjectProvisioner.builder(Stacks.admin(stack)).addressMapping(Stacks.addressMapping(stack)).build();
     ProjectConfig app = Stacks.project(stack, "app", "plain_app", "plain_app", "plain-pw'1");
     ProjectConfig other = Stacks.project(stack, "other", "plain_other", "plain_other", "plain-pw\"2");
     try {

@@ -72,7 +72,7 @@ class ProvisioningIT {
   @Test
   @RequiresCitus
   void nodeByNodePathMakesAWorkingCitusDatabase(BackplaneStack stack) throws Exception {
-    ProjectProvisioner legacy = ProjectProvisioner.builder(Stacks.admin(stack)).nodeAddresses(Stacks.addressMapping(stack))
+    ProjectProvisioner legacy = ProjectProvisioner.builder(Stacks.admin(stack)).addressMapping(Stacks.addressMapping(stack))
         .databasePropagation(ProjectProvisioner.DatabasePropagation.NEVER).build();
     ProjectConfig p = Stacks.project(stack, "legacy", "it_legacy", "it_legacy", "legacy-pw");
     try {

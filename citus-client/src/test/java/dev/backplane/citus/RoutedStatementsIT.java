@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
@@ -91,8 +92,8 @@ class RoutedStatementsIT {
         // Move the shard away: the held statement still answers right (the old node forwards),
         // and the router sends new connections to the new node.
         long shard = before.shardId().orElseThrow();
-        NodeAddress from = before.node().orElseThrow();
-        NodeAddress to = ClusterSql.otherWorker(admin, from);
+        HostPort from = before.node().orElseThrow();
+        HostPort to = ClusterSql.otherWorker(admin, from);
         ClusterSql.move(admin, shard, from, to);
         for (int i = 0; i < 6; i++) {
           ps.setLong(1, key);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.core.ConfigException;
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ class RouterTypesTest {
 
   @Test
   void routesSayWhereAndWhy() {
-    Route direct = new Route(TableName.of("orders"), Optional.of(new NodeAddress("w1", 5432)),
+    Route direct = new Route(TableName.of("orders"), Optional.of(new HostPort("w1", 5432)),
         OptionalLong.of(102008), Optional.empty());
     assertThat(direct.direct()).isTrue();
     assertThat(direct.viaCoordinator()).isFalse();
@@ -29,7 +30,7 @@ class RouterTypesTest {
 
   @Test
   void ingestResultsSayExactlyWhichRowsWereWritten() {
-    NodeAddress w1 = new NodeAddress("w1", 5432);
+    HostPort w1 = new HostPort("w1", 5432);
     IngestResult r = new IngestResult(6, List.of(
         new IngestResult.Batch(Optional.of(w1), new int[] {0, 2, 5}, IngestResult.Outcome.WRITTEN,
             3, Optional.empty(), Optional.empty(), Duration.ofMillis(3)),

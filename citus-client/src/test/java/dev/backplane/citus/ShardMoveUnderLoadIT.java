@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.RequiresCitus;
@@ -168,13 +169,13 @@ class ShardMoveUnderLoadIT {
 
       long shard = scalarLong("SELECT get_shard_id_for_distribution_column('mv_kv', 1)");
       long t0 = System.nanoTime();
-      NodeAddress target = null;
+      HostPort target = null;
       Duration bound = REFRESH.multipliedBy(4).plusSeconds(1);
       List<Long> convergedMs = new ArrayList<>();
       try {
         Thread.sleep(1500);
         for (int m = 0; m < MOVES; m++) {
-          NodeAddress from = holder(shard);
+          HostPort from = holder(shard);
           target = otherWorker(from);
           // Drops the old placement at once, while routed queries may still be sent to its node.
           phases.add("move " + m + " " + from + " -> " + target + " from " + (System.nanoTime() - origin) / 1_000_000);
@@ -193,7 +194,7 @@ class ShardMoveUnderLoadIT {
           Thread.sleep(1000);
         }
         // Split key 1's shard in two, one half on each worker, while the load runs.
-        NodeAddress other = otherWorker(target);
+        HostPort other = otherWorker(target);
         phases.add("split from " + (System.nanoTime() - origin) / 1_000_000);
         exec("SELECT citus_split_shard_by_split_points(" + shard + ", ARRAY[(SELECT ((shardminvalue::bigint"
             + " + shardmaxvalue::bigint) / 2)::text FROM pg_dist_shard WHERE shardid = " + shard + ")],"
@@ -260,11 +261,11 @@ class ShardMoveUnderLoadIT {
     }
   }
 
-  private static NodeAddress holder(long shard) throws SQLException {
+  private static HostPort holder(long shard) throws SQLException {
     return ClusterSql.holder(admin, shard);
   }
 
-  private static NodeAddress otherWorker(NodeAddress from) throws SQLException {
+  private static HostPort otherWorker(HostPort from) throws SQLException {
     return ClusterSql.otherWorker(admin, from);
   }
 

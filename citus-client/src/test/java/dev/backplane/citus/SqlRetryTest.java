@@ -3,6 +3,7 @@ package dev.backplane.citus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.core.RetryPolicy;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -15,8 +16,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 class SqlRetryTest {
-  final SqlRetry retry = SqlRetry.builder("test").maxAttempts(3).initialBackoff(Duration.ofMillis(1))
-      .maxBackoff(Duration.ofMillis(5)).build();
+  final SqlRetry retry = SqlRetry.create("test", RetryPolicy.builder().maxAttempts(3)
+      .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build());
 
   @Test
   void classification() {
@@ -42,6 +43,26 @@ class SqlRetryTest {
     String result = retry.call(ds, c -> "ok");
     assertThat(result).isEqualTo("ok");
     assertThat(calls).hasValue(3);
+  }
+
+  @Test
+  void theResilience4jRetryIsBuiltOnceSoItsMetricsCountEveryCall() {
+    AtomicInteger calls = new AtomicInteger();
+    DataSource flaky = dataSource(() -> {
+      if (calls.incrementAndGet() % 2 == 1) {
+        throw new SQLTransientConnectionException("refused", "08001");
+      }
+      return connection(new AtomicInteger());
+    });
+    retry.call(flaky, c -> "first");
+    retry.callIdempotent(flaky, c -> "second");
+
+    assertThat(retry.retry()).isSameAs(retry.retry());
+    assertThat(retry.retry().getName()).isEqualTo("test");
+    assertThat(retry.retry().getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(2);
+    assertThat(retry.policy().maxAttempts()).isEqualTo(3);
+    assertThat(retry.circuitBreaker()).isEmpty();
+    assertThat(SqlRetry.withDefaults("d").policy()).isEqualTo(SqlRetry.DEFAULT_POLICY);
   }
 
   @Test

@@ -1,12 +1,11 @@
 package dev.backplane.citus;
 
+import dev.backplane.core.AddressMapping;
 import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.PostgresInfo;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.function.UnaryOperator;
 
 /** Test helpers over the harness. */
 final class Stacks {
@@ -22,27 +21,23 @@ final class Stacks {
 
   /** A provisioner that makes Citus's CREATE DATABASE propagation work on the loopback harness. */
   static ProjectProvisioner provisioner(BackplaneStack stack) {
-    return ProjectProvisioner.builder(admin(stack)).nodeAddresses(addressMapping(stack))
+    return ProjectProvisioner.builder(admin(stack)).addressMapping(addressMapping(stack))
         .localHostname(stack.postgres().coordinator().internalAddress().host()).build();
   }
 
   /**
-   * The one place every Citus IT gets its node address mapping from, for
-   * {@code CitusRouter.Builder#addressMapping} and {@code ProjectProvisioner.Builder#nodeAddresses}:
-   * the harness's {@link PostgresInfo#addressMapping()} (identity on the local backend, container
-   * alias to published port on Docker) as {@link NodeAddress}es. Addresses of no node of the stack
-   * pass unchanged.
+   * The one place every Citus IT gets its node address mapping from, for every builder's
+   * {@code addressMapping}: the harness's {@link PostgresInfo#addressMapping()} (identity on the
+   * local backend, container alias to published port on Docker). Addresses of no node of the
+   * stack pass unchanged.
    */
-  static UnaryOperator<NodeAddress> addressMapping(PostgresInfo pg) {
-    return a -> {
-      HostPort reachable = pg.reachable(new HostPort(a.host(), a.port()));
-      return new NodeAddress(reachable.host(), reachable.port());
-    };
+  static AddressMapping addressMapping(PostgresInfo pg) {
+    return pg.addressMapping();
   }
 
   /** As {@link #addressMapping(PostgresInfo)}, read afresh each time: extra nodes started later are mapped too. */
-  static UnaryOperator<NodeAddress> addressMapping(BackplaneStack stack) {
-    return a -> addressMapping(stack.postgres()).apply(a);
+  static AddressMapping addressMapping(BackplaneStack stack) {
+    return a -> stack.postgres().reachable(a);
   }
 
   /** A project config on the stack's coordinator. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PostgresInfo;
@@ -68,11 +69,11 @@ class TenantDataSourceIT {
     exec("INSERT INTO td_plans VALUES ('basic', 10), ('pro', 30)");
     router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).build();
 
-    NodeAddress nodeA = null;
+    HostPort nodeA = null;
     for (long id = 1; id <= 100; id++) {
       Route r = router.route(COMPANIES, id);
       assertThat(r.direct()).as(r.toString()).isTrue();
-      NodeAddress node = r.node().orElseThrow();
+      HostPort node = r.node().orElseThrow();
       if (nodeA == null) {
         nodeA = node;
         tenantA = id;
@@ -434,7 +435,7 @@ class TenantDataSourceIT {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  static NodeAddress nodeOf(long tenant) {
+  static HostPort nodeOf(long tenant) {
     return router.route(COMPANIES, tenant).node().orElseThrow();
   }
 

@@ -1,7 +1,7 @@
 package dev.backplane.examples;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.RedisInfo;

@@ -3,11 +3,11 @@ package dev.backplane.leader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.RedisHa;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.Faults;
-import dev.backplane.testkit.HostPort;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;

@@ -1,11 +1,17 @@
 package dev.backplane.minio;
 
 import dev.backplane.core.Problems;
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,10 +30,12 @@ public final class MinioConfig {
   /** S3 bucket names: 3–63 characters, lowercase letters, digits, dots and hyphens. */
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
-  /** Default attempts for the SDK calls this module makes itself (not the client's uploads). */
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
-  /** Default first wait between attempts; doubles each time. */
-  public static final Duration DEFAULT_RETRY_WAIT = Duration.ofMillis(200);
+  /**
+   * How the SDK calls this module makes itself (not the clients' uploads) are retried by default:
+   * 3 attempts, 200 ms doubling up to 5 s, no jitter.
+   */
+  public static final RetryPolicy DEFAULT_RETRY_POLICY = RetryPolicy.builder().maxAttempts(3)
+      .initialBackoff(Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)).build();
 
   private final URI endpoint;
   private final URI publicEndpoint;
@@ -35,9 +43,8 @@ public final class MinioConfig {
   private final String secretKey;
   private final String region;
   private final String bucket;
-  private final int maxAttempts;
-  private final Duration retryWait;
-  private final java.nio.file.Path tlsCaFile;
+  private final RetryPolicy retryPolicy;
+  private final Path tlsCaFile;
 
   private MinioConfig(Builder b, URI endpoint, URI publicEndpoint) {
     this.endpoint = endpoint;
@@ -46,8 +53,7 @@ public final class MinioConfig {
     this.secretKey = b.secretKey;
     this.region = b.region;
     this.bucket = b.bucket;
-    this.maxAttempts = b.maxAttempts;
-    this.retryWait = b.retryWait;
+    this.retryPolicy = b.retryPolicy;
     this.tlsCaFile = b.tlsCaFile;
   }
 
@@ -84,8 +90,8 @@ public final class MinioConfig {
     b.secretKey = b.read(settings, "MINIO_SECRET_KEY", p);
     b.region = b.read(settings, "MINIO_REGION", p);
     b.bucket = b.read(settings, "MINIO_BUCKET", p);
-    b.tlsCaFile = java.util.Optional.ofNullable(b.read(settings, "MINIO_TLS_CA_FILE", p))
-        .map(java.nio.file.Path::of).orElse(null);
+    b.tlsCaFile = Optional.ofNullable(b.read(settings, "MINIO_TLS_CA_FILE", p))
+        .map(Path::of).orElse(null);
     return b.build(p);
   }
 
@@ -98,8 +104,7 @@ public final class MinioConfig {
     b.secretKey = secretKey;
     b.region = region;
     b.bucket = bucket;
-    b.maxAttempts = maxAttempts;
-    b.retryWait = retryWait;
+    b.retryPolicy = retryPolicy;
     b.tlsCaFile = tlsCaFile;
     return b;
   }
@@ -134,29 +139,24 @@ public final class MinioConfig {
     return bucket;
   }
 
-  /** Attempts for each SDK call this module makes itself (1 = no retry). */
-  public int maxAttempts() {
-    return maxAttempts;
-  }
-
-  /** The first wait between attempts; it doubles after each failure. */
-  public Duration retryWait() {
-    return retryWait;
+  /** How each SDK call this module makes itself is retried when it fails for a transient reason. */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /**
    * The PEM file of the CA(s) trusted for an {@code https} endpoint instead of the JVM's trust
    * store (a private CA); empty to use the JVM's.
    */
-  public java.util.Optional<java.nio.file.Path> tlsCaFile() {
-    return java.util.Optional.ofNullable(tlsCaFile);
+  public Optional<Path> tlsCaFile() {
+    return Optional.ofNullable(tlsCaFile);
   }
 
   @Override
   public String toString() {
     return "MinioConfig[endpoint=" + endpoint + ", publicEndpoint=" + publicEndpoint
         + ", accessKey=" + accessKey + ", region=" + region + ", bucket=" + bucket
-        + ", maxAttempts=" + maxAttempts + ", retryWait=" + retryWait
+        + ", retryPolicy=" + retryPolicy
         + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile) + "]";
   }
 
@@ -168,13 +168,12 @@ public final class MinioConfig {
     private String secretKey;
     private String region;
     private String bucket;
-    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-    private Duration retryWait = DEFAULT_RETRY_WAIT;
-    private java.nio.file.Path tlsCaFile;
+    private RetryPolicy retryPolicy = DEFAULT_RETRY_POLICY;
+    private Path tlsCaFile;
     /** Set when read from settings, so that messages name the variables. */
     private String origin;
     /** Variables whose value could not be read (already reported, so not "required" again). */
-    private final java.util.Set<String> unreadable = new java.util.HashSet<>();
+    private final Set<String> unreadable = new HashSet<>();
 
     private Builder() {}
 
@@ -219,9 +218,12 @@ public final class MinioConfig {
       return this;
     }
 
-    /** Attempts for the SDK calls this module makes itself; 1..10, default 3. */
-    public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = maxAttempts;
+    /**
+     * How the SDK calls this module makes itself are retried: at most 10 attempts, a first wait
+     * of at most 1 min; default {@link #DEFAULT_RETRY_POLICY}.
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = retryPolicy;
       return this;
     }
 
@@ -229,14 +231,8 @@ public final class MinioConfig {
      * The PEM file of the CA(s) that signed the {@code https} endpoint's certificate, trusted
      * instead of the JVM's trust store; for a private CA.
      */
-    public Builder tlsCaFile(java.nio.file.Path tlsCaFile) {
+    public Builder tlsCaFile(Path tlsCaFile) {
       this.tlsCaFile = tlsCaFile;
-      return this;
-    }
-
-    /** First wait between attempts (doubling), 1 ms .. 1 min, default 200 ms. */
-    public Builder retryWait(Duration retryWait) {
-      this.retryWait = retryWait;
       return this;
     }
 
@@ -262,12 +258,15 @@ public final class MinioConfig {
             "bucket '" + bucket + "' is not a valid S3 bucket name: use 3-63 lowercase letters,"
                 + " digits, '.' or '-', starting and ending with a letter or digit");
       }
-      p.check(maxAttempts >= 1 && maxAttempts <= 10, "maxAttempts must be 1..10, was " + maxAttempts);
-      p.check(retryWait != null && retryWait.toMillis() >= 1 && retryWait.compareTo(Duration.ofMinutes(1)) <= 0,
-          "retryWait must be 1 ms .. 1 min, was " + retryWait);
+      if (p.check(retryPolicy != null, "retryPolicy must not be null (DEFAULT_RETRY_POLICY is the default)")) {
+        p.check(retryPolicy.maxAttempts() <= 10, "retryPolicy.maxAttempts must be 1..10, was "
+            + retryPolicy.maxAttempts());
+        p.check(retryPolicy.initialBackoff().compareTo(Duration.ofMinutes(1)) <= 0,
+            "retryPolicy.initialBackoff must be 1 ms .. 1 min, was " + retryPolicy.initialBackoff());
+      }
       if (tlsCaFile != null) {
         String name = origin == null ? "tlsCaFile" : "MINIO_TLS_CA_FILE";
-        p.check(java.nio.file.Files.isRegularFile(tlsCaFile) && java.nio.file.Files.isReadable(tlsCaFile),
+        p.check(Files.isRegularFile(tlsCaFile) && Files.isReadable(tlsCaFile),
             name + " " + tlsCaFile + " is not a readable file: point it at the PEM file of the CA that"
                 + " signed the endpoint's certificate");
         p.check(ep == null || "https".equals(ep.getScheme()), name + " is set but "

@@ -3,6 +3,7 @@ package dev.backplane.minio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.minio.BootstrapReport.Feature;
 import dev.backplane.minio.BootstrapReport.Outcome;
 import dev.backplane.testkit.BackplaneStack;
@@ -63,7 +64,7 @@ class BootstrapIT {
     }
     MinioConfig config = MinioConfig.builder().endpoint("http://127.0.0.1:" + closedPort)
         .credentials("k", "secret-value").region("us-east-1").bucket("nowhere")
-        .maxAttempts(3).retryWait(Duration.ofMillis(20)).build();
+        .retryPolicy(RetryPolicy.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(20)).build()).build();
     try (Uploads uploads = Uploads.create(config, policy())) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> uploads.confirm("a/b", 1, null))

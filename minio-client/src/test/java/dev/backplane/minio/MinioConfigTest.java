@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.core.ConfigException;
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.Settings;
 import java.net.URI;
 import java.nio.file.Files;
@@ -76,12 +77,13 @@ class MinioConfigTest {
   @Test
   void badValuesAreNamedWithTheFix() {
     assertThatThrownBy(() -> MinioConfig.builder().endpoint("minio:9000").publicEndpoint("https://x/path")
-        .credentials("a", "b").region("r").bucket("Uploads_1").maxAttempts(0).retryWait(Duration.ZERO).build())
+        .credentials("a", "b").region("r").bucket("Uploads_1").retryPolicy(RetryPolicy.builder().maxAttempts(11)
+            .initialBackoff(Duration.ofMinutes(2)).maxBackoff(Duration.ofMinutes(2)).build()).build())
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
             .anySatisfy(p -> assertThat(p).contains("endpoint must be an http(s) URL").contains("'minio:9000'"))
             .anySatisfy(p -> assertThat(p).contains("publicEndpoint"))
             .anySatisfy(p -> assertThat(p).contains("bucket 'Uploads_1'"))
-            .anySatisfy(p -> assertThat(p).contains("maxAttempts"))
-            .anySatisfy(p -> assertThat(p).contains("retryWait")));
+            .anySatisfy(p -> assertThat(p).contains("retryPolicy.maxAttempts must be 1..10, was 11"))
+            .anySatisfy(p -> assertThat(p).contains("retryPolicy.initialBackoff must be 1 ms .. 1 min")));
   }
 }

@@ -3,6 +3,7 @@ package dev.backplane.minio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.Settings;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
@@ -84,7 +85,8 @@ class MinioTlsIT {
   void aPlainHttpEndpointIsRefusedNamingHttps(BackplaneStack stack) {
     S3Info s3 = stack.s3();
     MinioConfig plain = MinioConfig.builder().endpoint("http://" + s3.endpoint().getHost() + ":" + s3.endpoint().getPort())
-        .credentials(s3.accessKey(), s3.secretKey()).region(s3.region()).bucket("tls-never").maxAttempts(1).build();
+        .credentials(s3.accessKey(), s3.secretKey()).region(s3.region()).bucket("tls-never")
+        .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()).build();
     try (Uploads uploads = Uploads.create(plain, UploadPolicy.builder().maxBytes(10).allowedContentTypes("*/*").build())) {
       assertThatThrownBy(() -> uploads.confirm("t1/none.png", 1, "image/png"))
           .isInstanceOf(StorageException.class)

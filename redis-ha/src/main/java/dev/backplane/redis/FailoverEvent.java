@@ -1,5 +1,6 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.HostPort;
 import java.time.Instant;
 
 /**
@@ -12,5 +13,5 @@ import java.time.Instant;
  * @param at when this client learned of it
  * @param source how it learned, e.g. {@code +switch-master from 10.0.0.7:26379} or {@code sentinel poll}
  */
-public record FailoverEvent(String masterName, RedisAddress oldMaster, RedisAddress newMaster, Instant at,
+public record FailoverEvent(String masterName, HostPort oldMaster, HostPort newMaster, Instant at,
     String source) {}

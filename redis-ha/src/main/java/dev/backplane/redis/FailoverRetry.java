@@ -1,10 +1,10 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.internal.Checks;
 import dev.backplane.redis.internal.TransientErrors;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * tries are used up.
  *
  * <pre>{@code
- * FailoverRetry retry = FailoverRetry.create("orders", RetryPolicy.defaults());
+ * FailoverRetry retry = FailoverRetry.withDefaults("orders");    // or create("orders", aRetryPolicy)
  * RedisCommands<String, String> redis = ha.connectMaster().sync();
  * retry.callIdempotent(() -> redis.set("order:42:state", "paid"));     // SET is safe to repeat
  * long n = redis.incr("counter");                                      // INCR is not: call it directly
@@ -26,19 +26,19 @@ import java.util.function.Supplier;
  * dropped. Thread-safe; share one per kind of work.
  */
 public final class FailoverRetry {
+  /**
+   * 20 tries, 50 ms doubling up to 1 s, no jitter: about 15 s of waiting in all, which rides
+   * through a Sentinel failover with a down-after of several seconds.
+   */
+  public static final RetryPolicy DEFAULT_POLICY = RetryPolicy.builder().maxAttempts(20)
+      .initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofSeconds(1)).build();
+
   private final Retry retry;
   private final RetryPolicy policy;
 
   private FailoverRetry(String name, RetryPolicy policy) {
     this.policy = policy;
-    RetryConfig config = RetryConfig.custom()
-        .maxAttempts(policy.maxAttempts())
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(policy.initialBackoff(), 2.0,
-            policy.maxBackoff()))
-        .retryOnException(TransientErrors::isTransient)
-        .failAfterMaxAttempts(false) // rethrow the last Redis error, not a wrapper
-        .build();
-    this.retry = Retry.of(name, config);
+    this.retry = Retry.of(name, policy.retryConfig(TransientErrors::isTransient));
   }
 
   /** A retrier named {@code name} (the name shows in Resilience4j events and metrics). */
@@ -46,9 +46,9 @@ public final class FailoverRetry {
     return new FailoverRetry(Checks.notBlank(name, "name"), Checks.notNull(policy, "policy"));
   }
 
-  /** {@link #create(String, RetryPolicy)} with {@link RetryPolicy#defaults()}. */
+  /** {@link #create(String, RetryPolicy)} with {@link #DEFAULT_POLICY}. */
   public static FailoverRetry withDefaults(String name) {
-    return create(name, RetryPolicy.defaults());
+    return create(name, DEFAULT_POLICY);
   }
 
   /**
@@ -74,6 +74,7 @@ public final class FailoverRetry {
     return retry;
   }
 
+  /** How this retrier retries. */
   public RetryPolicy policy() {
     return policy;
   }

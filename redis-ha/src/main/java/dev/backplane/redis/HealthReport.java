@@ -1,5 +1,6 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 public record HealthReport(
     Instant checkedAt,
-    RedisAddress master,
+    HostPort master,
     Optional<String> role,
     Optional<Duration> pingLatency,
     List<ReplicaStatus> replicas,
@@ -47,5 +48,5 @@ public record HealthReport(
    * @param lagBytes the master's replication offset minus the replica's acknowledged one, -1 if unknown
    * @param lagSeconds seconds since the replica's last acknowledgement, -1 if unknown
    */
-  public record ReplicaStatus(RedisAddress address, String state, long lagBytes, long lagSeconds) {}
+  public record ReplicaStatus(HostPort address, String state, long lagBytes, long lagSeconds) {}
 }

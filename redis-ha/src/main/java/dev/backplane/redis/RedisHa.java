@@ -1,5 +1,6 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.core.internal.Checks;
 import dev.backplane.redis.internal.AddressResolver;
 import dev.backplane.redis.internal.LettuceSetup;
@@ -241,7 +242,7 @@ public final class RedisHa implements AutoCloseable {
    * The master as this client knows it now (after the address map): the one the Sentinels named
    * last, or the configured server in standalone mode.
    */
-  public RedisAddress currentMaster() {
+  public HostPort currentMaster() {
     return watcher != null ? watcher.currentMaster() : config.standaloneAddress().orElseThrow();
   }
 
@@ -291,7 +292,7 @@ public final class RedisHa implements AutoCloseable {
    */
   public HealthReport health() {
     checkOpen();
-    RedisAddress master = currentMaster();
+    HostPort master = currentMaster();
     List<String> problems = new ArrayList<>();
     Optional<String> role = Optional.empty();
     Optional<Duration> ping = Optional.empty();

@@ -1,13 +1,14 @@
 package dev.backplane.redis;
 
+import dev.backplane.core.AddressMapping;
 import dev.backplane.core.ConfigException;
+import dev.backplane.core.HostPort;
 import dev.backplane.core.Problems;
 import dev.backplane.core.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class RedisHaConfig {
   public static final Duration DEFAULT_MASTER_CHECK_INTERVAL = Duration.ofSeconds(5);
 
   private final boolean sentinelMode;
-  private final List<RedisAddress> sentinels;
+  private final List<HostPort> sentinels;
   private final String masterName;
   private final String host;
   private final int port;
@@ -84,7 +85,7 @@ public final class RedisHaConfig {
   private final Duration tcpUserTimeout;
   private final Duration maxReconnectDelay;
   private final Duration masterCheckInterval;
-  private final Map<RedisAddress, RedisAddress> addressMap;
+  private final AddressMapping addressMapping;
 
   private RedisHaConfig(Builder b) {
     sentinelMode = b.sentinelMode;
@@ -106,11 +107,11 @@ public final class RedisHaConfig {
     tcpUserTimeout = b.tcpUserTimeout;
     maxReconnectDelay = b.maxReconnectDelay;
     masterCheckInterval = b.masterCheckInterval;
-    addressMap = Collections.unmodifiableMap(new LinkedHashMap<>(b.addressMap));
+    addressMapping = b.addressMapping;
   }
 
   /** A builder for a master monitored by Sentinels, e.g. {@code sentinel("mymaster", List.of(s1, s2, s3))}. */
-  public static Builder sentinel(String masterName, List<RedisAddress> sentinels) {
+  public static Builder sentinel(String masterName, List<HostPort> sentinels) {
     return new Builder().sentinelMode(true).masterName(masterName).sentinels(sentinels);
   }
 
@@ -147,7 +148,7 @@ public final class RedisHaConfig {
             continue;
           }
           try {
-            b.sentinels.add(RedisAddress.parse(entry));
+            b.sentinels.add(HostPort.parse(entry));
           } catch (IllegalArgumentException e) {
             p.add("REDIS_SENTINELS entry '" + entry.trim() + "' is not host:port (" + e.getMessage()
                 + "), e.g. REDIS_SENTINELS=host1:26379,host2:26379,host3:26379");
@@ -177,6 +178,7 @@ public final class RedisHaConfig {
     b.commandTimeout(Duration.ofMillis(s.integer("REDIS_COMMAND_TIMEOUT_MS",
         (int) DEFAULT_COMMAND_TIMEOUT.toMillis(), p)));
     s.get("REDIS_ADDRESS_MAP").ifPresent(map -> {
+      Map<HostPort, HostPort> table = new LinkedHashMap<>();
       for (String pair : map.split(",")) {
         if (pair.isBlank()) {
           continue;
@@ -186,12 +188,13 @@ public final class RedisHaConfig {
           if (fromTo.length != 2) {
             throw new IllegalArgumentException("expected reported=reachable");
           }
-          b.mapAddress(RedisAddress.parse(fromTo[0]), RedisAddress.parse(fromTo[1]));
+          table.put(HostPort.parse(fromTo[0]), HostPort.parse(fromTo[1]));
         } catch (IllegalArgumentException e) {
           p.add("REDIS_ADDRESS_MAP entry '" + pair.trim() + "' is invalid (" + e.getMessage()
               + "), e.g. REDIS_ADDRESS_MAP=172.17.0.3:6379=127.0.0.1:16379");
         }
       }
+      b.addressMapping(AddressMapping.of(table));
     });
     b.collect(p);
     p.throwIfAny();
@@ -207,14 +210,14 @@ public final class RedisHaConfig {
   public boolean sentinelMode() { return sentinelMode; }
 
   /** The Sentinels (Sentinel mode), else empty. */
-  public List<RedisAddress> sentinels() { return sentinels; }
+  public List<HostPort> sentinels() { return sentinels; }
 
   /** The name the Sentinels monitor the master under (Sentinel mode), else null. */
   public String masterName() { return masterName; }
 
   /** The standalone server (standalone mode), else empty. */
-  public Optional<RedisAddress> standaloneAddress() {
-    return sentinelMode ? Optional.empty() : Optional.of(new RedisAddress(host, port));
+  public Optional<HostPort> standaloneAddress() {
+    return sentinelMode ? Optional.empty() : Optional.of(new HostPort(host, port));
   }
 
   public Optional<String> username() { return Optional.ofNullable(username); }
@@ -254,12 +257,12 @@ public final class RedisHaConfig {
 
   public Duration masterCheckInterval() { return masterCheckInterval; }
 
-  /** Addresses the Sentinels report mapped to addresses this client can reach. */
-  public Map<RedisAddress, RedisAddress> addressMap() { return addressMap; }
+  /** Maps the addresses the Sentinels and servers report to addresses this client can reach. */
+  public AddressMapping addressMapping() { return addressMapping; }
 
   /** Maps an address as reported (by Sentinels or replicas) to the one to connect to. */
-  public RedisAddress reachable(RedisAddress reported) {
-    return addressMap.getOrDefault(reported, reported);
+  public HostPort reachable(HostPort reported) {
+    return addressMapping.reachable(reported);
   }
 
   @Override
@@ -272,13 +275,13 @@ public final class RedisHaConfig {
         + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "***")
         + ", database=" + database + ", tls=" + tls
         + (tlsCaFile == null ? "" : ", tlsCaFile=" + tlsCaFile) + ", connectTimeout=" + connectTimeout.toMillis()
-        + "ms, commandTimeout=" + commandTimeout.toMillis() + "ms, addressMap=" + addressMap + "]";
+        + "ms, commandTimeout=" + commandTimeout.toMillis() + "ms, addressMapping=" + addressMapping + "]";
   }
 
   /** Builds a {@link RedisHaConfig}; {@link #build()} reports every problem at once. */
   public static final class Builder {
     private boolean sentinelMode;
-    private final List<RedisAddress> sentinels = new ArrayList<>();
+    private final List<HostPort> sentinels = new ArrayList<>();
     private String masterName;
     private String host;
     private int port = 6379;
@@ -296,7 +299,7 @@ public final class RedisHaConfig {
     private Duration tcpUserTimeout = DEFAULT_TCP_USER_TIMEOUT;
     private Duration maxReconnectDelay = DEFAULT_MAX_RECONNECT_DELAY;
     private Duration masterCheckInterval = DEFAULT_MASTER_CHECK_INTERVAL;
-    private final Map<RedisAddress, RedisAddress> addressMap = new LinkedHashMap<>();
+    private AddressMapping addressMapping = AddressMapping.identity();
     private boolean envNames; // name environment variables in messages
 
     private Builder() {}
@@ -321,14 +324,14 @@ public final class RedisHaConfig {
       tcpUserTimeout = c.tcpUserTimeout;
       maxReconnectDelay = c.maxReconnectDelay;
       masterCheckInterval = c.masterCheckInterval;
-      addressMap.putAll(c.addressMap);
+      addressMapping = c.addressMapping;
     }
 
     /** Sentinel mode (true) or standalone (false). */
     public Builder sentinelMode(boolean v) { sentinelMode = v; return this; }
 
     /** Replaces the Sentinel list. */
-    public Builder sentinels(List<RedisAddress> v) {
+    public Builder sentinels(List<HostPort> v) {
       sentinels.clear();
       if (v != null) {
         sentinels.addAll(v);
@@ -359,11 +362,11 @@ public final class RedisHaConfig {
     public Builder maxReconnectDelay(Duration v) { maxReconnectDelay = v; return this; }
     public Builder masterCheckInterval(Duration v) { masterCheckInterval = v; return this; }
 
-    /** Connect to {@code reachable} whenever a Sentinel or server reports {@code reported} (containers, NAT). */
-    public Builder mapAddress(RedisAddress reported, RedisAddress reachable) {
-      addressMap.put(reported, reachable);
-      return this;
-    }
+    /**
+     * Where to connect when a Sentinel or server reports an address (containers, NAT); identity
+     * by default. {@code REDIS_ADDRESS_MAP} sets it from the environment.
+     */
+    public Builder addressMapping(AddressMapping v) { addressMapping = v; return this; }
 
     /** @throws ConfigException listing every problem */
     public RedisHaConfig build() {
@@ -417,7 +420,7 @@ public final class RedisHaConfig {
       positive(p, "tcpUserTimeout", tcpUserTimeout);
       positive(p, "maxReconnectDelay", maxReconnectDelay);
       positive(p, "masterCheckInterval", masterCheckInterval);
-      addressMap.forEach((k, v) -> p.check(k != null && v != null, "addressMap must not hold null addresses"));
+      p.check(addressMapping != null, "addressMapping must not be null (identity is the default)");
       if (tlsCaFile != null) {
         p.check(tls, name("tlsCaFile", "REDIS_TLS_CA_FILE") + " is set but " + name("tls", "REDIS_TLS")
             + " is not true: set " + (envNames ? "REDIS_TLS=true" : "tls(true)") + " to use TLS, or remove it");

@@ -3,10 +3,10 @@ package dev.backplane.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.Faults;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class FailoverIT {
   void killedMasterWritesResumeOnTheNewMasterWithoutALostCall(BackplaneStack stack) throws Exception {
     RedisInfo before = stack.redis();
     try {
-      ride(stack, "killed", before, () -> ItSupport.address(stack.faults().killRedisMaster()), () -> {});
+      ride(stack, "killed", before, () -> stack.faults().killRedisMaster(), () -> {});
     } finally {
       stack.faults().restoreRedis();
     }
@@ -66,9 +66,9 @@ class FailoverIT {
   /** One call of the write loop: when it started and ended, and how it failed, if it did. */
   record Call(int seq, long start, long end, RuntimeException error) {}
 
-  private void ride(BackplaneStack stack, String fault, RedisInfo before, Supplier<RedisAddress> injectFault,
+  private void ride(BackplaneStack stack, String fault, RedisInfo before, Supplier<HostPort> injectFault,
       Runnable afterRecovery) throws Exception {
-    RedisAddress oldMaster = ItSupport.address(before.master());
+    HostPort oldMaster = before.master();
     try (RedisHa ha = RedisHa.create(ItSupport.config(before))) {
       BlockingQueue<FailoverEvent> events = new LinkedBlockingQueue<>();
       ha.addFailoverListener(events::add, Runnable::run);
@@ -96,13 +96,13 @@ class FailoverIT {
         awaitSentinelCoolDown(ha, before);
         long faultAt = System.nanoTime();
         long faultWall = System.currentTimeMillis();
-        RedisAddress promoted = injectFault.get();
+        HostPort promoted = injectFault.get();
 
         FailoverEvent event = events.poll(30, TimeUnit.SECONDS);
         assertThat(event).as("failover event within 30 s").isNotNull();
         assertThat(event.oldMaster()).isEqualTo(oldMaster);
         assertThat(event.newMaster()).isNotEqualTo(oldMaster)
-            .isEqualTo(ItSupport.address(before.replicas().get(0)));
+            .isEqualTo(before.replicas().get(0));
         if (promoted != null) {
           assertThat(event.newMaster()).isEqualTo(promoted);
         }

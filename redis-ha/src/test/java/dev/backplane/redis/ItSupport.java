@@ -1,7 +1,6 @@
 package dev.backplane.redis;
 
 import dev.backplane.core.Settings;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import java.util.Map;
 
@@ -16,9 +15,5 @@ final class ItSupport {
 
   static RedisHaConfig config(RedisInfo redis) {
     return RedisHaConfig.fromSettings(Settings.of(env(redis)));
-  }
-
-  static RedisAddress address(HostPort hp) {
-    return new RedisAddress(hp.host(), hp.port());
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.core.ConfigException;
+import dev.backplane.core.HostPort;
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.Settings;
 import dev.backplane.redis.internal.TransientErrors;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -58,13 +60,13 @@ class RedisHaConfigTest {
         "REDIS_DB", "3",
         "REDIS_ADDRESS_MAP", "172.17.0.3:6379=127.0.0.1:16379")));
     assertThat(c.sentinelMode()).isTrue();
-    assertThat(c.sentinels()).containsExactly(new RedisAddress("s1", 26379), new RedisAddress("s2", 26380),
-        new RedisAddress("s3", 26381));
+    assertThat(c.sentinels()).containsExactly(new HostPort("s1", 26379), new HostPort("s2", 26380),
+        new HostPort("s3", 26381));
     assertThat(c.masterName()).isEqualTo("mymaster");
     assertThat(c.database()).isEqualTo(3);
     assertThat(c.password()).contains("data-secret");
-    assertThat(c.reachable(new RedisAddress("172.17.0.3", 6379))).isEqualTo(new RedisAddress("127.0.0.1", 16379));
-    assertThat(c.reachable(new RedisAddress("10.0.0.1", 6379))).isEqualTo(new RedisAddress("10.0.0.1", 6379));
+    assertThat(c.reachable(new HostPort("172.17.0.3", 6379))).isEqualTo(new HostPort("127.0.0.1", 16379));
+    assertThat(c.reachable(new HostPort("10.0.0.1", 6379))).isEqualTo(new HostPort("10.0.0.1", 6379));
   }
 
   @Test
@@ -90,12 +92,12 @@ class RedisHaConfigTest {
             .anySatisfy(p -> assertThat(p).startsWith("REDIS_HOST is required"))
             .anySatisfy(p -> assertThat(p).contains("REDIS_SENTINEL_ENABLED is not true")));
     RedisHaConfig c = RedisHaConfig.fromSettings(Settings.of(Map.of("REDIS_HOST", "cache", "REDIS_PORT", "6390")));
-    assertThat(c.standaloneAddress()).contains(new RedisAddress("cache", 6390));
+    assertThat(c.standaloneAddress()).contains(new HostPort("cache", 6390));
   }
 
   @Test
   void builderRefusesMixedModesAndBadDurations() {
-    assertThatThrownBy(() -> RedisHaConfig.sentinel("m", List.of(new RedisAddress("s", 26379)))
+    assertThatThrownBy(() -> RedisHaConfig.sentinel("m", List.of(new HostPort("s", 26379)))
         .host("h").commandTimeout(Duration.ZERO).keepAliveIdle(Duration.ofMillis(1500)).build())
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
   }
@@ -110,9 +112,9 @@ class RedisHaConfigTest {
 
   @Test
   void parsesAddresses() {
-    assertThat(RedisAddress.parse("[::1]:6379")).isEqualTo(new RedisAddress("::1", 6379));
-    assertThat(RedisAddress.parse("[::1]:6379").toString()).isEqualTo("[::1]:6379");
-    assertThatThrownBy(() -> RedisAddress.parse("host")).hasMessageContaining("host:port");
+    assertThat(HostPort.parse("[::1]:6379")).isEqualTo(new HostPort("::1", 6379));
+    assertThat(HostPort.parse("[::1]:6379").toString()).isEqualTo("[::1]:6379");
+    assertThatThrownBy(() -> HostPort.parse("host")).hasMessageContaining("host:port");
   }
 
   @Test

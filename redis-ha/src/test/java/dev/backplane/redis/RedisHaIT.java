@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import dev.backplane.core.Settings;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
@@ -34,7 +36,7 @@ class RedisHaIT {
       master.set("redis-ha:it:hello", "world");
       assertThat(master.get("redis-ha:it:hello")).isEqualTo("world");
       assertThat(master.info("server")).contains("tcp_port:" + redis.master().port());
-      assertThat(ha.currentMaster()).isEqualTo(ItSupport.address(redis.master()));
+      assertThat(ha.currentMaster()).isEqualTo(redis.master());
 
       HealthReport health = ha.health();
       assertThat(health.problems()).isEmpty();
@@ -109,9 +111,9 @@ class RedisHaIT {
   @Test
   void mapsTheAddressesTheSentinelsReport(BackplaneStack stack) throws IOException {
     RedisInfo redis = stack.redis();
-    RedisAddress reported = ItSupport.address(redis.master());
-    RedisAddress nowhere = new RedisAddress("127.0.0.1", freePort());
-    RedisHaConfig mapped = ItSupport.config(redis).toBuilder().mapAddress(reported, nowhere)
+    HostPort reported = redis.master();
+    HostPort nowhere = new HostPort("127.0.0.1", freePort());
+    RedisHaConfig mapped = ItSupport.config(redis).toBuilder().addressMapping(AddressMapping.of(Map.of(reported, nowhere)))
         .connectTimeout(Duration.ofMillis(500)).commandTimeout(Duration.ofSeconds(1)).build();
     try (RedisHa ha = RedisHa.create(mapped)) {
       assertThat(ha.currentMaster()).isEqualTo(nowhere);

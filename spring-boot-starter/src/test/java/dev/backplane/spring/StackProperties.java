@@ -1,7 +1,7 @@
 package dev.backplane.spring;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;

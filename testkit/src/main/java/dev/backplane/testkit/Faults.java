@@ -1,5 +1,6 @@
 package dev.backplane.testkit;
 
+import dev.backplane.core.HostPort;
 import java.util.List;
 
 /**

@@ -1,5 +1,8 @@
 package dev.backplane.testkit;
 
+import dev.backplane.core.HostPort;
+
+
 /**
  * One PostgreSQL server of the stack.
  *

@@ -1,5 +1,7 @@
 package dev.backplane.testkit;
 
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -94,13 +96,20 @@ public record PostgresInfo(
    * {@code pg_dist_node} and shard placements name) mapped to the address the test JVM reaches it
    * at ({@link PgNode#address()}). On the local backend each entry maps an address to itself; on
    * Docker a network alias such as {@code worker-0:5432} maps to a published port such as
-   * {@code 127.0.0.1:32771}. Give it to a client that connects to the nodes Citus names (in
-   * citus-client: the router's {@code addressMapping}, the provisioner's {@code nodeAddresses}).
+   * {@code 127.0.0.1:32771}. {@link #addressMapping()} is the same table as a mapping.
    */
-  public Map<HostPort, HostPort> addressMapping() {
+  public Map<HostPort, HostPort> registeredToReachable() {
     Map<HostPort, HostPort> m = new LinkedHashMap<>();
     allNodes().forEach(n -> m.put(n.internalAddress(), n.address()));
     return Collections.unmodifiableMap(m);
+  }
+
+  /**
+   * {@link #registeredToReachable()} as the mapping to give a client that connects to the nodes
+   * Citus names: in citus-client, every builder's {@code addressMapping} option.
+   */
+  public AddressMapping addressMapping() {
+    return AddressMapping.of(registeredToReachable());
   }
 
   /**
@@ -108,7 +117,7 @@ public record PostgresInfo(
    * node of this stack is returned as it is.
    */
   public HostPort reachable(HostPort registered) {
-    return addressMapping().getOrDefault(registered, registered);
+    return registeredToReachable().getOrDefault(registered, registered);
   }
 
   @Override

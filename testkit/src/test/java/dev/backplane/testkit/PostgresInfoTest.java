@@ -2,6 +2,7 @@ package dev.backplane.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backplane.core.HostPort;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class PostgresInfoTest {
   void theMappingTakesEveryRegisteredAddressToTheOneTheJvmReaches() {
     PostgresInfo pg = new PostgresInfo(COORDINATOR, List.of(WORKER), "db", "u", "pw", Optional.of("13.0"),
         Optional.empty(), List.of(EXTRA));
-    assertThat(pg.addressMapping()).containsExactly(
+    assertThat(pg.registeredToReachable()).containsExactly(
         java.util.Map.entry(HostPort.parse("coordinator:5432"), HostPort.parse("127.0.0.1:40001")),
         java.util.Map.entry(HostPort.parse("worker-0:5432"), HostPort.parse("127.0.0.1:40002")),
         java.util.Map.entry(HostPort.parse("extra-0:5432"), HostPort.parse("127.0.0.1:40003")));
@@ -33,6 +34,6 @@ class PostgresInfoTest {
     PostgresInfo pg = new PostgresInfo(new PgNode("coordinator", HostPort.parse("127.0.0.1:40001"),
         HostPort.parse("127.0.0.1:40001")), List.of(local), "db", "u", "pw", Optional.empty(), Optional.of("no"));
     assertThat(pg.extraNodes()).isEmpty();
-    assertThat(pg.addressMapping()).allSatisfy((from, to) -> assertThat(from).isEqualTo(to));
+    assertThat(pg.registeredToReachable()).allSatisfy((from, to) -> assertThat(from).isEqualTo(to));
   }
 }

@@ -2,7 +2,7 @@ package dev.backplane.citus.internal;
 
 import static dev.backplane.citus.internal.Sql.ident;
 
-import dev.backplane.citus.NodeAddress;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
@@ -33,7 +33,7 @@ public final class NodeJoining {
    * credentials (with the coordinator's verifiers), the database, and where Citus is in it, the
    * extension and the {@code pg_dist_authinfo} rows.
    */
-  public void prepare(String db, NodeAddress node, StepLog o) throws SQLException {
+  public void prepare(String db, HostPort node, StepLog o) throws SQLException {
     try (Connection pc = nodes.coordinator(db)) {
       boolean citus = Nodes.citusVersion(pc).isPresent();
       if (citus && Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
@@ -82,7 +82,7 @@ public final class NodeJoining {
   }
 
   /** Registers (and so activates) the node in {@code db}. */
-  public void register(String db, NodeAddress node, StepLog o) throws SQLException {
+  public void register(String db, HostPort node, StepLog o) throws SQLException {
     try (Connection pc = nodes.coordinator(db)) {
       if (Sql.exists(pc, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ? AND isactive",
           node.host(), node.port())) {
@@ -95,7 +95,7 @@ public final class NodeJoining {
   }
 
   /** Creates {@code role} on the new node with the coordinator's password verifier, if missing. */
-  private static void copyRole(Connection main, Connection nodeMain, String role, NodeAddress node,
+  private static void copyRole(Connection main, Connection nodeMain, String role, HostPort node,
       StepLog o) throws SQLException {
     if (Sql.exists(nodeMain, "SELECT 1 FROM pg_roles WHERE rolname = ?", role)) {
       return;

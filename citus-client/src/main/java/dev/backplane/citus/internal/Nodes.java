@@ -1,23 +1,23 @@
 package dev.backplane.citus.internal;
 
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectConfig;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 
 /** Direct admin connections to the nodes of a Citus cluster. Internal. */
 public final class Nodes {
   private final ProjectConfig admin;
-  private final UnaryOperator<NodeAddress> reachable;
+  private final AddressMapping addressMapping;
 
-  public Nodes(ProjectConfig admin, UnaryOperator<NodeAddress> reachable) {
+  public Nodes(ProjectConfig admin, AddressMapping addressMapping) {
     this.admin = admin;
-    this.reachable = reachable;
+    this.addressMapping = addressMapping;
   }
 
   public ProjectConfig admin() {
@@ -26,11 +26,11 @@ public final class Nodes {
 
   /** A connection to {@code database} on the coordinator, as the admin. */
   public Connection coordinator(String database) throws SQLException {
-    return connect(new NodeAddress(admin.host(), admin.port()), database, false);
+    return connect(new HostPort(admin.host(), admin.port()), database, false);
   }
 
   /** A connection to {@code database} on a node registered at {@code registered}, as the admin. */
-  public Connection node(NodeAddress registered, String database) throws SQLException {
+  public Connection node(HostPort registered, String database) throws SQLException {
     return connect(registered, database, true);
   }
 
@@ -57,8 +57,8 @@ public final class Nodes {
     return ds;
   }
 
-  private Connection connect(NodeAddress address, String database, boolean map) throws SQLException {
-    NodeAddress a = map ? reachable.apply(address) : address;
+  private Connection connect(HostPort address, String database, boolean map) throws SQLException {
+    HostPort a = map ? addressMapping.reachable(address) : address;
     Properties p = new Properties();
     p.setProperty("user", admin.user());
     p.setProperty("password", admin.password());
@@ -124,16 +124,16 @@ public final class Nodes {
   }
 
   /** Active primary workers registered in the connected database. */
-  public static List<NodeAddress> workers(Connection c) throws SQLException {
+  public static List<HostPort> workers(Connection c) throws SQLException {
     return Sql.query(c, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid <> 0"
         + " AND noderole = 'primary' AND isactive ORDER BY nodeid",
-        rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
+        rs -> new HostPort(rs.getString(1), rs.getInt(2)));
   }
 
   /** The coordinator as registered in the connected database, if it is. */
-  public static Optional<NodeAddress> registeredCoordinator(Connection c) throws SQLException {
+  public static Optional<HostPort> registeredCoordinator(Connection c) throws SQLException {
     return Sql.queryOne(c, "SELECT nodename, nodeport FROM pg_dist_node WHERE groupid = 0"
-        + " AND noderole = 'primary'", rs -> new NodeAddress(rs.getString(1), rs.getInt(2)));
+        + " AND noderole = 'primary'", rs -> new HostPort(rs.getString(1), rs.getInt(2)));
   }
 
   /** {@code "13.2-1"} or {@code "13.2.2"} to {major, minor}. */

@@ -2,7 +2,7 @@ package dev.backplane.citus.internal;
 
 import dev.backplane.citus.ClusterOperations.Progress;
 import dev.backplane.citus.ClusterOperations.TableMoves;
-import dev.backplane.citus.NodeAddress;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class RebalanceJobs {
     }
   }
 
-  private record Planned(String table, long shardId, long bytes, NodeAddress target) {}
+  private record Planned(String table, long shardId, long bytes, HostPort target) {}
 
   /**
    * The moves planned now, one per shard (colocated tables listed each). The plan's own
@@ -105,7 +105,7 @@ public final class RebalanceJobs {
         + " LEFT JOIN citus_shards s ON s.shardid = p.shardid"
         + " GROUP BY p.table_name, p.shardid, p.shard_size, p.targetname, p.targetport ORDER BY p.shardid",
         rs -> new Planned(rs.getString(1), rs.getLong(2), rs.getLong(3),
-            new NodeAddress(rs.getString(4), rs.getInt(5))), drainOnly);
+            new HostPort(rs.getString(4), rs.getInt(5))), drainOnly);
   }
 
   private void await(Connection pc, String db, long job, String operation, List<Planned> plan,
@@ -167,11 +167,11 @@ public final class RebalanceJobs {
     if (plan.isEmpty()) {
       return Set.of();
     }
-    Map<Long, Set<NodeAddress>> at = new HashMap<>();
+    Map<Long, Set<HostPort>> at = new HashMap<>();
     Long[] ids = plan.stream().map(Planned::shardId).toArray(Long[]::new);
     Sql.query(pc, "SELECT p.shardid, n.nodename, n.nodeport FROM pg_dist_placement p"
         + " JOIN pg_dist_node n ON n.groupid = p.groupid WHERE p.shardid = ANY(?)", rs -> {
-          at.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(new NodeAddress(rs.getString(2), rs.getInt(3)));
+          at.computeIfAbsent(rs.getLong(1), k -> new HashSet<>()).add(new HostPort(rs.getString(2), rs.getInt(3)));
           return null;
         }, pc.createArrayOf("bigint", ids));
     Set<Long> moved = new HashSet<>();

@@ -3,12 +3,12 @@ package dev.backplane.citus.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backplane.citus.CitusRouter;
 import dev.backplane.citus.IngestResult;
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectConfig;
 import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.Route;
 import dev.backplane.citus.RoutedQueryMode;
 import dev.backplane.citus.TableName;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.Backend;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.PgNode;
@@ -89,7 +89,7 @@ public final class RoutingBenchmarkMain {
           + " %d s warm-up + %d s per measurement, %d round(s)%n", pg.citusVersion().orElseThrow(),
           pg.workers().size(), Runtime.getRuntime().availableProcessors(), THREADS, WARMUP, SECONDS,
           ROUNDS);
-      Map<NodeAddress, HikariDataSource> raw = new HashMap<>();
+      Map<HostPort, HikariDataSource> raw = new HashMap<>();
       List<AutoCloseable> open = new ArrayList<>();
       try {
         HikariDataSource coordinator = ProjectPools.open(project);
@@ -150,7 +150,7 @@ public final class RoutingBenchmarkMain {
    */
   static void overheadBenchmark(CitusRouter router, ProjectConfig project) throws SQLException {
     Route sample = router.route(KV, 2L);
-    NodeAddress node = sample.node().orElseThrow(() -> new IllegalStateException("key 2 is not routed: " + sample));
+    HostPort node = sample.node().orElseThrow(() -> new IllegalStateException("key 2 is not routed: " + sample));
     List<Long> sameNodeKeys = new ArrayList<>();
     for (long k = 1; sameNodeKeys.size() < 1000; k++) {
       if (router.route(KV, k).node().equals(sample.node())) {
@@ -443,24 +443,24 @@ public final class RoutingBenchmarkMain {
   // ---- set-up --------------------------------------------------------------------------------
 
   /** For each key, a raw pool on the node holding its shard, as the server says. */
-  static HikariDataSource[] rawPoolsByKey(ProjectConfig project, Map<NodeAddress, HikariDataSource> raw,
+  static HikariDataSource[] rawPoolsByKey(ProjectConfig project, Map<HostPort, HikariDataSource> raw,
       boolean simple) throws SQLException {
     HikariDataSource[] byKey = new HikariDataSource[KEYS + 1];
-    Map<NodeAddress, HikariDataSource> mine = new HashMap<>();
+    Map<HostPort, HikariDataSource> mine = new HashMap<>();
     try (HikariDataSource ds = ProjectPools.open(project); Connection c = ds.getConnection();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT g, s.nodename, s.nodeport FROM generate_series(1, "
             + KEYS + ") g JOIN citus_shards s ON s.shardid ="
             + " get_shard_id_for_distribution_column('bench_kv', g)")) {
       while (rs.next()) {
-        NodeAddress a = new NodeAddress(rs.getString(2), rs.getInt(3));
+        HostPort a = new HostPort(rs.getString(2), rs.getInt(3));
         byKey[rs.getInt(1)] = mine.computeIfAbsent(a, n -> {
           ProjectConfig node = project.atNode(n.host(), n.port());
           return ProjectPools.open(simple ? simple(node) : node);
         });
       }
     }
-    mine.forEach((a, ds) -> raw.put(new NodeAddress(a.host() + (simple ? "#simple" : ""), a.port()), ds));
+    mine.forEach((a, ds) -> raw.put(new HostPort(a.host() + (simple ? "#simple" : ""), a.port()), ds));
     return byKey;
   }
 

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.backplane.citus.CitusRouter;
 import dev.backplane.citus.TableName;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RequiresCitus;
 import java.io.IOException;
 import java.io.InputStream;

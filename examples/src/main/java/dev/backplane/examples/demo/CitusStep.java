@@ -5,10 +5,10 @@ import dev.backplane.citus.CitusAdmin;
 import dev.backplane.citus.CitusRouter;
 import dev.backplane.citus.Cluster;
 import dev.backplane.citus.IngestResult;
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.Route;
 import dev.backplane.citus.TableName;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.ServerCpu;
 import java.sql.Connection;
@@ -232,7 +232,7 @@ public final class CitusStep implements DemoStep {
     }
   }
 
-  private static String where(java.util.Optional<NodeAddress> node) {
-    return node.map(NodeAddress::toString).orElse("coordinator");
+  private static String where(java.util.Optional<HostPort> node) {
+    return node.map(HostPort::toString).orElse("coordinator");
   }
 }

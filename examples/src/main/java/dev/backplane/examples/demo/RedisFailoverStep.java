@@ -1,10 +1,10 @@
 package dev.backplane.examples.demo;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.FailoverEvent;
 import dev.backplane.redis.FailoverRetry;
 import dev.backplane.redis.RedisHa;
 import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.backplane.citus.ProjectPools;
+import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.Settings;
 import dev.backplane.leader.LeaderElection;
 import dev.backplane.leader.LeaderElectionConfig;
@@ -217,7 +218,8 @@ class NothingSecretLeaksIT {
           new dev.backplane.minio.S3Multipart.CompleteRequest(List.of())));
     }
     // a wrong secret key: every call the module makes itself fails
-    MinioConfig wrong = config.toBuilder().secretKey(WRONG).maxAttempts(1).build();
+    MinioConfig wrong = config.toBuilder().secretKey(WRONG)
+        .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()).build();
     texts.add(wrong.toString());
     try (Uploads bad = Uploads.create(wrong, policy)) {
       record(() -> bad.bootstrap(BucketSetup.builder().build()));

@@ -2,9 +2,7 @@ package dev.backplane.minio.internal;
 
 import dev.backplane.minio.MinioConfig;
 import dev.backplane.minio.StorageException;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import io.minio.MinioAsyncClient;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.InvalidResponseException;
@@ -57,11 +55,7 @@ public final class Sdk implements AutoCloseable {
     this.signer = MinioAsyncClient.builder().endpoint(config.publicEndpoint().toString())
         .credentials(config.accessKey(), config.secretKey()).region(config.region())
         .httpClient(http).build();
-    this.retry = Retry.of("backplane-minio", RetryConfig.custom()
-        .maxAttempts(config.maxAttempts())
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(config.retryWait(), 2.0))
-        .retryOnException(Sdk::isTransient)
-        .build());
+    this.retry = Retry.of("backplane-minio", config.retryPolicy().retryConfig(Sdk::isTransient));
   }
 
   public static Sdk create(MinioConfig config) {
@@ -70,6 +64,11 @@ public final class Sdk implements AutoCloseable {
 
   public MinioConfig config() {
     return config;
+  }
+
+  /** The Resilience4j retry around this module's own SDK calls, built once from the config's policy. */
+  public Retry retry() {
+    return retry;
   }
 
   /** The client for the internal endpoint. */
@@ -144,8 +143,8 @@ public final class Sdk implements AutoCloseable {
     String detail = code != null
         ? code + " (HTTP " + status + ")" + messageOf((ErrorResponseException) e)
         : e.getClass().getSimpleName() + ": " + e.getMessage();
-    String attempts = isTransient(e) && config.maxAttempts() > 1
-        ? " after " + config.maxAttempts() + " attempts" : "";
+    String attempts = isTransient(e) && config.retryPolicy().maxAttempts() > 1
+        ? " after " + config.retryPolicy().maxAttempts() + " attempts" : "";
     detail += tlsHint(e);
     log.debug("{} failed{}: {}", what, attempts, detail);
     return new StorageException("MinIO call " + what + " at " + config.endpoint() + " failed" + attempts

@@ -1,6 +1,6 @@
 package dev.backplane.redis.internal;
 
-import dev.backplane.redis.RedisAddress;
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.RedisHaConfig;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.resource.DnsResolver;
@@ -22,7 +22,7 @@ public final class AddressResolver extends SocketAddressResolver {
   public static final String MASTER_HOST = "sentinel-master.backplane.invalid";
 
   private final RedisHaConfig config;
-  private volatile Supplier<RedisAddress> master = () -> {
+  private volatile Supplier<HostPort> master = () -> {
     throw new IllegalStateException("master not known yet");
   };
   private volatile Runnable onMasterResolved = () -> {};
@@ -33,7 +33,7 @@ public final class AddressResolver extends SocketAddressResolver {
   }
 
   /** Where the placeholder resolves to, and what to do each time it is resolved. */
-  void bindMaster(Supplier<RedisAddress> master, Runnable onMasterResolved) {
+  void bindMaster(Supplier<HostPort> master, Runnable onMasterResolved) {
     this.master = master;
     this.onMasterResolved = onMasterResolved;
   }
@@ -48,12 +48,12 @@ public final class AddressResolver extends SocketAddressResolver {
     if (uri.getSocket() != null) {
       return super.resolve(uri);
     }
-    RedisAddress target;
+    HostPort target;
     if (MASTER_HOST.equals(uri.getHost())) {
       target = master.get();
       onMasterResolved.run();
     } else {
-      target = config.reachable(new RedisAddress(uri.getHost(), uri.getPort()));
+      target = config.reachable(new HostPort(uri.getHost(), uri.getPort()));
     }
     return super.resolve(RedisURI.create(target.host(), target.port()));
   }

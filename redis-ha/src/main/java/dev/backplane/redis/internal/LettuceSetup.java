@@ -1,6 +1,6 @@
 package dev.backplane.redis.internal;
 
-import dev.backplane.redis.RedisAddress;
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.RedisHaConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisURI;
@@ -77,7 +77,7 @@ public final class LettuceSetup {
 
   /** The master: a placeholder resolved by {@link AddressResolver} in Sentinel mode, else the server. */
   public static RedisURI masterUri(RedisHaConfig c) {
-    RedisAddress a = c.standaloneAddress().orElse(new RedisAddress(AddressResolver.MASTER_HOST, 6379));
+    HostPort a = c.standaloneAddress().orElse(new HostPort(AddressResolver.MASTER_HOST, 6379));
     RedisURI.Builder b = dataUri(c, RedisURI.builder().withHost(a.host()).withPort(a.port()));
     if (c.sentinelMode() && c.tls()) {
       // The placeholder is not the certificate's host name: check the chain, not the name.

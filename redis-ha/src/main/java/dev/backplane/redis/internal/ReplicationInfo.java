@@ -1,7 +1,7 @@
 package dev.backplane.redis.internal;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.HealthReport.ReplicaStatus;
-import dev.backplane.redis.RedisAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class ReplicationInfo {
       }
       long offset = parseLong(kv.get("offset"), -1);
       out.add(new ReplicaStatus(
-          new RedisAddress(kv.getOrDefault("ip", "?"), (int) parseLong(kv.get("port"), 1)),
+          new HostPort(kv.getOrDefault("ip", "?"), (int) parseLong(kv.get("port"), 1)),
           kv.getOrDefault("state", "unknown"),
           masterOffset >= 0 && offset >= 0 ? Math.max(0, masterOffset - offset) : -1,
           parseLong(kv.get("lag"), -1)));

@@ -1,7 +1,7 @@
 package dev.backplane.redis.internal;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.FailoverEvent;
-import dev.backplane.redis.RedisAddress;
 import dev.backplane.redis.RedisHaConfig;
 import dev.backplane.redis.RedisHaException;
 import io.lettuce.core.RedisClient;
@@ -45,7 +45,7 @@ public final class SentinelWatcher implements AutoCloseable {
   private final AtomicBoolean checkQueued = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long lastCheckNanos = System.nanoTime();
-  private RedisAddress master; // guarded by this
+  private HostPort master; // guarded by this
   /** Configuration epoch of {@link #master}, or a lower bound after a +switch-master. */
   private long epoch; // guarded by this
 
@@ -87,7 +87,7 @@ public final class SentinelWatcher implements AutoCloseable {
   }
 
   /** The master as last announced or checked, as this client reaches it. */
-  public synchronized RedisAddress currentMaster() {
+  public synchronized HostPort currentMaster() {
     return master;
   }
 
@@ -155,7 +155,7 @@ public final class SentinelWatcher implements AutoCloseable {
       return;
     }
     try {
-      switchTo(new RedisAddress(f[3], Integer.parseInt(f[4])), -1, SWITCH_MASTER + " from " + source);
+      switchTo(new HostPort(f[3], Integer.parseInt(f[4])), -1, SWITCH_MASTER + " from " + source);
     } catch (RuntimeException e) {
       log.warn("ignoring malformed {} message from {}: {}", SWITCH_MASTER, source, message);
     }
@@ -167,9 +167,9 @@ public final class SentinelWatcher implements AutoCloseable {
    * the client back to the old master; a {@code +switch-master} ({@code epoch < 0}) always moves,
    * and raises the known epoch by one, the least a failover adds.
    */
-  private void switchTo(RedisAddress reported, long reportedEpoch, String source) {
-    RedisAddress now = config.reachable(reported);
-    RedisAddress old;
+  private void switchTo(HostPort reported, long reportedEpoch, String source) {
+    HostPort now = config.reachable(reported);
+    HostPort old;
     synchronized (this) {
       old = master;
       if (closed.get() || (reportedEpoch >= 0 && reportedEpoch < epoch)) {
@@ -192,7 +192,7 @@ public final class SentinelWatcher implements AutoCloseable {
   // ---- asking the Sentinels -----------------------------------------------------------------
 
   /** A master as one Sentinel sees it: the address and the configuration epoch it was set in. */
-  record Answer(RedisAddress address, long epoch) {}
+  record Answer(HostPort address, long epoch) {}
 
   /** What every Sentinel said; the master is the answer with the newest configuration epoch. */
   record Lookup(Map<RedisURI, Answer> answers, Map<RedisURI, Throwable> errors, List<RedisURI> unknown) {
@@ -250,7 +250,7 @@ public final class SentinelWatcher implements AutoCloseable {
       }
       try {
         Map<String, String> m = queryConnection(s).sync().master(config.masterName());
-        answers.put(s, new Answer(new RedisAddress(m.get("ip"), Integer.parseInt(m.get("port"))),
+        answers.put(s, new Answer(new HostPort(m.get("ip"), Integer.parseInt(m.get("port"))),
             Long.parseLong(m.getOrDefault("config-epoch", "0"))));
       } catch (RedisCommandExecutionException e) {
         if (String.valueOf(e.getMessage()).contains("No such master")) {

@@ -1,7 +1,7 @@
 package dev.backplane.spring.health;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.redis.HealthReport;
-import dev.backplane.redis.RedisAddress;
 import dev.backplane.redis.RedisHa;
 import dev.backplane.redis.RedisHaConfig;
 import io.lettuce.core.RedisURI;
@@ -43,7 +43,7 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
     if (config.sentinelMode()) {
       int answering = 0;
       List<String> named = new ArrayList<>();
-      for (RedisAddress s : config.sentinels()) {
+      for (HostPort s : config.sentinels()) {
         String master = askSentinel(config, s);
         if (master != null) {
           answering++;
@@ -66,8 +66,8 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
   }
 
   /** The master {@code sentinel} names, or null when it does not answer. */
-  private String askSentinel(RedisHaConfig config, RedisAddress sentinel) {
-    RedisAddress reachable = config.reachable(sentinel);
+  private String askSentinel(RedisHaConfig config, HostPort sentinel) {
+    HostPort reachable = config.reachable(sentinel);
     RedisURI.Builder uri = RedisURI.builder().withHost(reachable.host()).withPort(reachable.port())
         .withTimeout(SENTINEL_TIMEOUT).withSsl(config.tls());
     config.sentinelPassword().ifPresent(p -> uri.withPassword(p.toCharArray()));

@@ -1,6 +1,6 @@
 package dev.backplane.testkit.internal;
 
-import dev.backplane.testkit.HostPort;
+import dev.backplane.core.HostPort;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,10 +3,10 @@ package dev.backplane.citus.internal.routing;
 import dev.backplane.citus.IngestResult;
 import dev.backplane.citus.IngestResult.Batch;
 import dev.backplane.citus.IngestResult.Outcome;
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.Route;
 import dev.backplane.citus.TableName;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.core.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +48,13 @@ public final class CopyIngest {
   /** Opens a connection for a group: on its node, or the coordinator with a note why. */
   @FunctionalInterface
   public interface Connector {
-    Connected connect(Optional<NodeAddress> node) throws SQLException;
+    Connected connect(Optional<HostPort> node) throws SQLException;
   }
 
   /** Told about errors on a node's connection. */
   @FunctionalInterface
   public interface Failures {
-    void failed(Optional<NodeAddress> node, SQLException e);
+    void failed(Optional<HostPort> node, SQLException e);
   }
 
   /**
@@ -63,7 +63,7 @@ public final class CopyIngest {
    * @param node where it goes, empty for the coordinator
    * @param note why it is not where the group was routed, if so
    */
-  public record Connected(Connection connection, Optional<NodeAddress> node, Optional<String> note) {}
+  public record Connected(Connection connection, Optional<HostPort> node, Optional<String> note) {}
 
   private static final int FLUSH_BYTES = 1 << 16;
 
@@ -94,7 +94,7 @@ public final class CopyIngest {
     }
     String sql = "COPY " + table.sql() + " (" + cols + ") FROM STDIN";
 
-    Map<Optional<NodeAddress>, Group> groups = new LinkedHashMap<>();
+    Map<Optional<HostPort>, Group> groups = new LinkedHashMap<>();
     StringBuilder line = new StringBuilder(256);
     for (int i = 0; i < rows.size(); i++) {
       Object[] row = rows.get(i);
@@ -152,7 +152,7 @@ public final class CopyIngest {
   }
 
   /** One COPY of one group; never throws. */
-  private Batch write(String sql, Optional<NodeAddress> routed, Group g) {
+  private Batch write(String sql, Optional<HostPort> routed, Group g) {
     long start = System.nanoTime();
     Connected c;
     try {

@@ -2,10 +2,11 @@ package dev.backplane.citus.internal.routing;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.ProjectConfig;
 import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.RoutedQueryMode;
+import dev.backplane.core.AddressMapping;
+import dev.backplane.core.HostPort;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.sql.Connection;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,17 +29,17 @@ public final class NodePools implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodePools.class);
 
   private final ProjectConfig project;
-  private final UnaryOperator<NodeAddress> addressMapping;
+  private final AddressMapping addressMapping;
   private final Duration connectionTimeout;
   private final CircuitBreakerConfig breakerConfig;
   private final RoutedQueryMode queryMode;
-  private final Map<NodeAddress, HikariDataSource> pools = new ConcurrentHashMap<>();
-  private final Map<NodeAddress, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final Map<HostPort, HikariDataSource> pools = new ConcurrentHashMap<>();
+  private final Map<HostPort, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   /** When each open breaker opened (System.nanoTime()). */
-  private final Map<NodeAddress, Long> openedAt = new ConcurrentHashMap<>();
+  private final Map<HostPort, Long> openedAt = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public NodePools(ProjectConfig project, UnaryOperator<NodeAddress> addressMapping,
+  public NodePools(ProjectConfig project, AddressMapping addressMapping,
       Duration connectionTimeout, CircuitBreakerConfig breakerConfig, RoutedQueryMode queryMode) {
     this.project = project;
     this.addressMapping = addressMapping;
@@ -49,7 +49,7 @@ public final class NodePools implements AutoCloseable {
   }
 
   /** The node's breaker, created on first use. */
-  public CircuitBreaker breaker(NodeAddress registered) {
+  public CircuitBreaker breaker(HostPort registered) {
     return breakers.computeIfAbsent(registered, a -> {
       CircuitBreaker b = CircuitBreaker.of("citus-node-" + a, breakerConfig);
       b.getEventPublisher().onStateTransition(e -> {
@@ -66,7 +66,7 @@ public final class NodePools implements AutoCloseable {
   }
 
   /** The breaker of a node that has been used, if any. */
-  public Optional<CircuitBreaker> findBreaker(NodeAddress registered) {
+  public Optional<CircuitBreaker> findBreaker(HostPort registered) {
     return Optional.ofNullable(breakers.get(registered));
   }
 
@@ -74,7 +74,7 @@ public final class NodePools implements AutoCloseable {
    * Whether the node's breaker would let a call through now: not while it is open, unless its
    * wait is over (Resilience4j moves OPEN to HALF_OPEN only when asked for a permission then).
    */
-  public boolean permits(NodeAddress registered) {
+  public boolean permits(HostPort registered) {
     CircuitBreaker b = breakers.get(registered);
     if (b == null) {
       return true;
@@ -97,7 +97,7 @@ public final class NodePools implements AutoCloseable {
    * @return empty when the breaker refuses the call
    * @throws SQLException when no connection could be had (recorded as a breaker failure)
    */
-  public Optional<Connection> tryConnect(NodeAddress registered) throws SQLException {
+  public Optional<Connection> tryConnect(HostPort registered) throws SQLException {
     CircuitBreaker b = breaker(registered);
     if (!b.tryAcquirePermission()) {
       return Optional.empty();
@@ -114,12 +114,12 @@ public final class NodePools implements AutoCloseable {
   }
 
   /** Records that a connection to the node broke while in use. */
-  public void connectionLost(NodeAddress registered, Throwable cause) {
+  public void connectionLost(HostPort registered, Throwable cause) {
     breaker(registered).onError(0, TimeUnit.NANOSECONDS, cause);
   }
 
   /** The node's pool, opened on first use. */
-  public HikariDataSource pool(NodeAddress registered) {
+  public HikariDataSource pool(HostPort registered) {
     if (closed.get()) {
       throw new IllegalStateException("the router is closed");
     }
@@ -127,12 +127,12 @@ public final class NodePools implements AutoCloseable {
   }
 
   /** The pools opened so far, by registered address. */
-  public Map<NodeAddress, HikariDataSource> opened() {
+  public Map<HostPort, HikariDataSource> opened() {
     return Map.copyOf(pools);
   }
 
-  private HikariDataSource open(NodeAddress registered) {
-    NodeAddress reach = addressMapping.apply(registered);
+  private HikariDataSource open(HostPort registered) {
+    HostPort reach = addressMapping.reachable(registered);
     if (reach == null) {
       throw new IllegalStateException("the address mapping returned null for node " + registered);
     }

@@ -1,6 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
-import dev.backplane.citus.NodeAddress;
+import dev.backplane.core.HostPort;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,7 +88,7 @@ public final class RouterPlans {
    * @param expectedNode the node holding the tenant's shard, when known; a plan whose one task
    *     runs elsewhere most likely filters on another tenant's key
    */
-  public static Optional<String> problem(List<String> plan, Optional<NodeAddress> expectedNode) {
+  public static Optional<String> problem(List<String> plan, Optional<HostPort> expectedNode) {
     String text = String.join("\n", plan);
     if (!text.contains("Custom Scan (Citus")) {
       return Optional.of("its plan has no Citus scan: it reads no distributed or reference table");
@@ -114,7 +114,7 @@ public final class RouterPlans {
     if (expectedNode.isPresent()) {
       Matcher node = NODE.matcher(text);
       while (node.find()) {
-        NodeAddress on = new NodeAddress(node.group(1), Integer.parseInt(node.group(2)));
+        HostPort on = new HostPort(node.group(1), Integer.parseInt(node.group(2)));
         if (!on.equals(expectedNode.get())) {
           return Optional.of("its one task runs on node " + on + " but the tenant's shard is on "
               + expectedNode.get() + ": does it filter on the tenant's key?");

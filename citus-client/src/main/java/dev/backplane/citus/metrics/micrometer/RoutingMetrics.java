@@ -2,9 +2,9 @@ package dev.backplane.citus.metrics.micrometer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backplane.citus.CitusRouter;
-import dev.backplane.citus.NodeAddress;
 import dev.backplane.citus.Route;
 import dev.backplane.citus.RoutingListener;
+import dev.backplane.core.HostPort;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -54,10 +54,10 @@ public final class RoutingMetrics implements RoutingListener {
   }
 
   @Override
-  public void onConnection(CitusRouter router, Route route, Optional<NodeAddress> refusedBy) {
+  public void onConnection(CitusRouter router, Route route, Optional<HostPort> refusedBy) {
     String project = router.project().name();
     boolean direct = route.direct() && refusedBy.isEmpty();
-    String node = refusedBy.or(route::node).map(NodeAddress::toString).orElse("coordinator");
+    String node = refusedBy.or(route::node).map(HostPort::toString).orElse("coordinator");
     String reason = direct ? "none" : refusedBy.isPresent() ? "node_refused" : reason(route.fallbackReason().orElse(""));
     String outcome = direct ? "direct" : "fallback";
     counters.computeIfAbsent(project + '|' + outcome + '|' + node + '|' + reason, k -> Counter
@@ -72,7 +72,7 @@ public final class RoutingMetrics implements RoutingListener {
   }
 
   /** Breaker gauges and the node pool's HikariCP meters, once per node. */
-  private void bindNode(CitusRouter router, NodeAddress node) {
+  private void bindNode(CitusRouter router, HostPort node) {
     for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
       Gauge.builder("backplane.routing.breaker.state", router,
               r -> r.circuitBreaker(node).map(cb -> cb.getState() == s ? 1.0 : 0.0).orElse(0.0))

@@ -2,14 +2,14 @@ package dev.backplane.citus.internal.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backplane.citus.NodeAddress;
+import dev.backplane.core.HostPort;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The strict tenant scope's reading of Citus 13 EXPLAIN output (plans as the server prints them). */
 class RouterPlansTest {
-  static final NodeAddress W1 = new NodeAddress("127.0.0.1", 5433);
+  static final HostPort W1 = new HostPort("127.0.0.1", 5433);
 
   static final List<String> ROUTER = List.of(
       "Custom Scan (Citus Adaptive)  (cost=0.00..0.00 rows=0 width=0)",
@@ -39,7 +39,7 @@ class RouterPlansTest {
     assertThat(RouterPlans.problem(List.of("Custom Scan (Citus INSERT ... SELECT)",
         "  INSERT/SELECT method: pull to coordinator"), Optional.empty()))
         .get().asString().contains("coordinator");
-    assertThat(RouterPlans.problem(ROUTER, Optional.of(new NodeAddress("127.0.0.1", 5434))))
+    assertThat(RouterPlans.problem(ROUTER, Optional.of(new HostPort("127.0.0.1", 5434))))
         .get().asString().contains("127.0.0.1:5433").contains("tenant's key");
   }
 }

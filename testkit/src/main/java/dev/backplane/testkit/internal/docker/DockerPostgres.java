@@ -2,7 +2,7 @@ package dev.backplane.testkit.internal.docker;
 
 import static dev.backplane.testkit.internal.docker.DockerSpecs.PG_PORT;
 
-import dev.backplane.testkit.HostPort;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;

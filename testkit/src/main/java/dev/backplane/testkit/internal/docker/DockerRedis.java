@@ -1,6 +1,6 @@
 package dev.backplane.testkit.internal.docker;
 
-import dev.backplane.testkit.HostPort;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;

@@ -1,9 +1,9 @@
 package dev.backplane.testkit.internal.local;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.Backend;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.Faults;
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.RedisInfo;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.backplane.testkit.HostPort;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
@@ -50,7 +50,7 @@ class DockerDefinitionsTest {
       assertThat(List.of(info.coordinator().address().port(), info.workers().get(0).address().port(), published.port()))
           .doesNotHaveDuplicates();
       // What clients of pg_dist_node need: each alias:5432 to its published port on the Docker host.
-      assertThat(info.addressMapping()).hasSize(3)
+      assertThat(info.registeredToReachable()).hasSize(3)
           .containsEntry(new HostPort("worker-1", 5432), published)
           .containsEntry(new HostPort("worker-0", 5432), info.workers().get(0).address())
           .containsEntry(new HostPort("coordinator", 5432), info.coordinator().address());

@@ -1,11 +1,11 @@
 package dev.backplane.testkit.internal.docker;
 
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.internal.SentinelProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.backplane.testkit.HostPort;
 import dev.backplane.testkit.StackException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

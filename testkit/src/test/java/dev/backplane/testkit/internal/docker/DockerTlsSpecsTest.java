@@ -2,7 +2,7 @@ package dev.backplane.testkit.internal.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backplane.testkit.HostPort;
+import dev.backplane.core.HostPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

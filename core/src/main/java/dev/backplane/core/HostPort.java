@@ -1,14 +1,20 @@
-package dev.backplane.redis;
+package dev.backplane.core;
 
 /**
- * A Redis or Sentinel address as a client reaches it, e.g. {@code 10.0.0.5:6379}.
+ * A TCP address, {@code host:port}: a PostgreSQL node as Citus registers it or as this JVM reaches
+ * it, a Redis server or Sentinel, a test server. Every Backplane module uses this one type.
  *
- * @param host a host name or IP address, never blank
+ * <p>{@link #parse} and {@link #toString} agree: an IPv6 host is written in brackets
+ * ({@code [::1]:6379}), as in URLs, and any other host as it is ({@code 10.0.0.5:6379},
+ * {@code worker-0:5432}).
+ *
+ * @param host a host name or IP address without brackets, never blank
  * @param port 1..65535
  */
-public record RedisAddress(String host, int port) {
+public record HostPort(String host, int port) {
 
-  public RedisAddress {
+  /** @throws IllegalArgumentException when the host is blank or the port is outside 1..65535 */
+  public HostPort {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("host must not be blank");
     }
@@ -18,11 +24,11 @@ public record RedisAddress(String host, int port) {
   }
 
   /**
-   * Parses {@code host:port} (IPv6 hosts in brackets: {@code [::1]:6379}).
+   * Parses {@code host:port}; an IPv6 host must be in brackets ({@code [::1]:6379}).
    *
    * @throws IllegalArgumentException naming the text when it is not {@code host:port}
    */
-  public static RedisAddress parse(String text) {
+  public static HostPort parse(String text) {
     String t = text == null ? "" : text.trim();
     int colon = t.lastIndexOf(':');
     if (colon <= 0 || colon == t.length() - 1) {
@@ -31,6 +37,8 @@ public record RedisAddress(String host, int port) {
     String host = t.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
+    } else if (host.indexOf(':') >= 0) {
+      throw new IllegalArgumentException("an IPv6 host must be in brackets, e.g. [::1]:6379, was '" + t + "'");
     }
     int port;
     try {
@@ -41,9 +49,10 @@ public record RedisAddress(String host, int port) {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port must be 1..65535 in '" + t + "'");
     }
-    return new RedisAddress(host, port);
+    return new HostPort(host, port);
   }
 
+  /** {@code host:port}, with an IPv6 host in brackets; {@link #parse} reads it back. */
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
