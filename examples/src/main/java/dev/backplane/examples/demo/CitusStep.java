@@ -62,7 +62,9 @@ public final class CitusStep implements DemoStep {
     }
     try (HikariDataSource app = ProjectPools.open(projects.app())) {
       createTables(app, citus);
-      try (CitusRouter router = CitusRouter.builder(projects.app()).coordinator(app).build()) {
+      // The stack's mapping: Citus names its workers by addresses this JVM may not reach (Docker).
+      try (CitusRouter router = CitusRouter.builder(projects.app()).coordinator(app)
+          .addressMapping(stack.postgres().addressMapping()).build()) {
         router.unsupportedReason().ifPresent(r -> out.say("router: every query goes through the coordinator: %s", r));
         ingest(router, figures);
         pointReads(router, figures);

@@ -6,7 +6,9 @@ import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The two demo projects and the admin they are provisioned with. Passwords are random per run
@@ -55,16 +57,19 @@ public final class Projects {
     return analytics;
   }
 
-  /** A provisioner that makes Citus's CREATE DATABASE propagation work on the loopback stack. */
+  /**
+   * A provisioner that makes Citus's CREATE DATABASE propagation work on the loopback stack, and
+   * reaches the workers where this JVM can (a published port on the Docker backend).
+   */
   public ProjectProvisioner provisioner() {
-    return ProjectProvisioner.builder(admin)
+    return ProjectProvisioner.builder(admin).addressMapping(stack.postgres().addressMapping())
         .localHostname(stack.postgres().coordinator().internalAddress().host()).build();
   }
 
   /** The stack's name for the node listening on {@code port} ("coordinator", "worker-1", ...). */
   public String nodeName(int port) {
     PostgresInfo pg = stack.postgres();
-    java.util.List<PgNode> all = new java.util.ArrayList<>();
+    List<PgNode> all = new ArrayList<>();
     all.add(pg.coordinator());
     all.addAll(pg.workers());
     for (PgNode n : all) {
