@@ -219,11 +219,7 @@ public final class ProjectPools implements AutoCloseable {
           Optional.ofNullable(ProjectConfig.fromSettings(name, settings, true, p)).ifPresent(this::add);
         }
       }
-      try {
-        p.throwIfAny();
-      } catch (ConfigException e) {
-        problems.addAll(e.problems());
-      }
+      problems.addAll(p.list());
       return this;
     }
 
@@ -240,7 +236,7 @@ public final class ProjectPools implements AutoCloseable {
     /** @throws ConfigException listing every problem found while adding projects */
     public ProjectPools build() {
       Problems p = new Problems("ProjectPools");
-      problems.forEach(p::add);
+      p.addAll(problems);
       p.check(!projects.isEmpty() || !problems.isEmpty(), "no project configured; set DB_HOST,"
           + " DB_NAME, DB_USER, DB_PASSWORD (or " + PROJECTS_SETTING + " and prefixed variables)");
       p.throwIfAny();
