@@ -63,28 +63,48 @@ public final class ProjectConfig {
     return new Builder(name);
   }
 
+  /** Which names {@link #fromSettings(String, Settings, SettingNames)} reads a project's settings under. */
+  public enum SettingNames {
+    /** Only the shared names: {@code DB_HOST}, {@code DB_NAME}, ... (one project per settings). */
+    UNPREFIXED,
+    /**
+     * The names prefixed by the project's name upper-cased, {@code -} becoming {@code _}
+     * ({@code analytics-eu -> ANALYTICS_EU_DB_HOST}), each falling back to its unprefixed
+     * {@code DB_*} name when it is not set (several projects in one settings).
+     */
+    PROJECT_PREFIXED
+  }
+
   /**
-   * The project {@code name} from settings named by the seeds' convention: {@code PREFIX_DB_HOST},
-   * {@code PREFIX_DB_PORT}, {@code PREFIX_DB_NAME}, {@code PREFIX_DB_USER}, {@code PREFIX_DB_PASSWORD}
-   * and optionally {@code PREFIX_DB_POOL_MAX}, {@code PREFIX_DB_POOL_MIN_IDLE},
-   * {@code PREFIX_DB_IDLE_TIMEOUT_MS}, {@code PREFIX_DB_CONNECTION_TIMEOUT_MS},
-   * {@code PREFIX_DB_JDBC_PROPERTIES} (pgjdbc properties as a query string, e.g.
-   * {@code sslmode=verify-full&sslrootcert=/etc/ca.pem}), where the prefix is
-   * {@code name} upper-cased ({@code analytics -> ANALYTICS_DB_HOST}) and each unprefixed
-   * {@code DB_*} value is the default. With {@code prefixed == false} only {@code DB_*} is read.
+   * The project {@code name} from settings named by the seeds' convention: {@code DB_HOST},
+   * {@code DB_PORT}, {@code DB_NAME}, {@code DB_USER}, {@code DB_PASSWORD} and optionally
+   * {@code DB_POOL_MAX}, {@code DB_POOL_MIN_IDLE}, {@code DB_IDLE_TIMEOUT_MS},
+   * {@code DB_CONNECTION_TIMEOUT_MS}, {@code DB_JDBC_PROPERTIES} (pgjdbc properties as a query
+   * string, e.g. {@code sslmode=verify-full&sslrootcert=/etc/ca.pem}), each under the names
+   * {@code names} says: as they are ({@link SettingNames#UNPREFIXED}) or prefixed by the project
+   * with the unprefixed value as the default ({@link SettingNames#PROJECT_PREFIXED}:
+   * {@code analytics -> ANALYTICS_DB_HOST}, else {@code DB_HOST}).
+   *
+   * <pre>{@code
+   * ProjectConfig admin = ProjectConfig.fromSettings("admin", Settings.environment(),
+   *     ProjectConfig.SettingNames.PROJECT_PREFIXED);   // ADMIN_DB_USER, else DB_USER, ...
+   * }</pre>
    *
    * @throws ConfigException naming every missing or malformed setting
    */
-  public static ProjectConfig fromSettings(String name, Settings settings, boolean prefixed) {
+  public static ProjectConfig fromSettings(String name, Settings settings, SettingNames names) {
     Problems problems = new Problems("ProjectConfig '" + name + "'");
-    ProjectConfig config = fromSettings(name, settings, prefixed, problems);
+    ProjectConfig config = fromSettings(name, settings, names, problems);
     problems.throwIfAny();
     return config;
   }
 
-  /** As {@link #fromSettings(String, Settings, boolean)}, recording problems instead of throwing; null on problems. */
-  static ProjectConfig fromSettings(String name, Settings s, boolean prefixed, Problems problems) {
-    String prefix = prefixed ? envPrefix(name) + "_" : "";
+  /**
+   * As {@link #fromSettings(String, Settings, SettingNames)}, recording problems in {@code problems}
+   * instead of throwing; null on problems.
+   */
+  static ProjectConfig fromSettings(String name, Settings s, SettingNames names, Problems problems) {
+    String prefix = names == SettingNames.PROJECT_PREFIXED ? envPrefix(name) + "_" : "";
     EnvReader r = new EnvReader(s, prefix, problems, new LinkedHashSet<>());
     Builder b = builder(name);
     b.host = r.required("DB_HOST", "host", "the coordinator's host name, e.g. coord.internal");

@@ -210,13 +210,15 @@ public final class ProjectPools implements AutoCloseable {
       if (list.isEmpty()) {
         String name = settings.get("DB_NAME").map(n -> n.toLowerCase(java.util.Locale.ROOT)
             .replaceAll("[^a-z0-9_-]", "_")).filter(n -> n.matches("[a-z].*")).orElse("default");
-        Optional.ofNullable(ProjectConfig.fromSettings(name, settings, false, p)).ifPresent(this::add);
+        Optional.ofNullable(ProjectConfig.fromSettings(name, settings,
+            ProjectConfig.SettingNames.UNPREFIXED, p)).ifPresent(this::add);
       } else {
         List<String> names = Arrays.stream(list.get().split(",")).map(String::trim)
             .filter(n -> !n.isEmpty()).toList();
         p.check(!names.isEmpty(), PROJECTS_SETTING + " lists no project, was '" + list.get() + "'");
         for (String name : names) {
-          Optional.ofNullable(ProjectConfig.fromSettings(name, settings, true, p)).ifPresent(this::add);
+          Optional.ofNullable(ProjectConfig.fromSettings(name, settings,
+              ProjectConfig.SettingNames.PROJECT_PREFIXED, p)).ifPresent(this::add);
         }
       }
       problems.addAll(p.list());
