@@ -7,6 +7,7 @@ import dev.backplane.minio.UploadRefusedException.Reason;
 import dev.backplane.minio.internal.Buckets;
 import dev.backplane.minio.internal.FileNames;
 import dev.backplane.minio.internal.Sdk;
+import dev.backplane.minio.internal.UploadEvents;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
@@ -59,6 +60,7 @@ public final class Uploads implements AutoCloseable {
   private final KeyPolicy keys;
   private final MultipartUploads multipart;
   private final UploadListener listener;
+  private final UploadEvents events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Uploads(Sdk sdk, boolean ownsSdk, String bucket, UploadPolicy policy, UploadListener listener) {
@@ -69,6 +71,7 @@ public final class Uploads implements AutoCloseable {
     this.policy = policy;
     this.keys = policy.keyPolicy();
     this.multipart = new MultipartUploads(sdk, bucket, policy);
+    this.events = new UploadEvents(bucket, listener);
   }
 
   /** Uploads to {@code config.bucket()} under {@code policy}. */
@@ -135,7 +138,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedRequest presignPut(UploadRequest request) {
-    return signed("PUT", () -> presignPut0(request));
+    return events.signed("PUT", () -> presignPut0(request));
   }
 
   private PresignedRequest presignPut0(UploadRequest request) {
@@ -183,7 +186,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedPost presignPost(UploadRequest request) {
-    return signed("POST", () -> presignPost0(request));
+    return events.signed("POST", () -> presignPost0(request));
   }
 
   private PresignedPost presignPost0(UploadRequest request) {
@@ -274,7 +277,7 @@ public final class Uploads implements AutoCloseable {
    * @throws StorageException when MinIO cannot be asked
    */
   public ConfirmedUpload confirm(String key, long expectedSize, String expectedContentType) {
-    return confirmed(() -> confirm0(key, expectedSize, expectedContentType));
+    return events.confirmed(() -> confirm0(key, expectedSize, expectedContentType));
   }
 
   private ConfirmedUpload confirm0(String key, long expectedSize, String expectedContentType) {
@@ -307,7 +310,7 @@ public final class Uploads implements AutoCloseable {
    * @return the confirmed object under its final key
    */
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
-    return confirmed(() -> confirmAndMove0(pendingKey, finalKey, expectedSize, expectedContentType));
+    return events.confirmed(() -> confirmAndMove0(pendingKey, finalKey, expectedSize, expectedContentType));
   }
 
   private ConfirmedUpload confirmAndMove0(String pendingKey, String finalKey, long expectedSize,
@@ -390,41 +393,6 @@ public final class Uploads implements AutoCloseable {
       }
     }
     return new BootstrapReport(bucket, steps);
-  }
-
-  /** Signs with {@code signing} and tells the listener what came of it. */
-  private <T> T signed(String method, java.util.function.Supplier<T> signing) {
-    try {
-      T signed = signing.get();
-      tell(l -> l.onPresigned(bucket, method));
-      return signed;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
-  }
-
-  /** Runs a confirmation and tells the listener how it ended. */
-  private ConfirmedUpload confirmed(java.util.function.Supplier<ConfirmedUpload> confirmation) {
-    try {
-      ConfirmedUpload done = confirmation.get();
-      tell(l -> l.onConfirmed(bucket));
-      return done;
-    } catch (UploadMismatchException e) {
-      tell(l -> l.onMismatch(bucket, e.mismatch()));
-      throw e;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
-  }
-
-  private void tell(java.util.function.Consumer<UploadListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      log.warn("UploadListener {} failed: {}", listener, e.toString());
-    }
   }
 
   /** Closes the HTTP client if this object created it. Safe to call twice. */
