@@ -3,30 +3,22 @@ package dev.backplane.minio;
 import dev.backplane.minio.BootstrapReport.Outcome;
 import dev.backplane.minio.BootstrapReport.Step;
 import dev.backplane.minio.UploadMismatchException.Mismatch;
-import dev.backplane.minio.UploadRefusedException.Reason;
 import dev.backplane.minio.internal.Buckets;
-import dev.backplane.minio.internal.FileNames;
+import dev.backplane.minio.internal.Presigner;
 import dev.backplane.minio.internal.Sdk;
 import dev.backplane.minio.internal.UploadEvents;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
 import io.minio.Directive;
-import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.PostPolicy;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
-import io.minio.http.Method;
-import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +52,7 @@ public final class Uploads implements AutoCloseable {
   private final KeyPolicy keys;
   private final MultipartUploads multipart;
   private final UploadListener listener;
+  private final Presigner presigner;
   private final UploadEvents events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -71,6 +64,7 @@ public final class Uploads implements AutoCloseable {
     this.policy = policy;
     this.keys = policy.keyPolicy();
     this.multipart = new MultipartUploads(sdk, bucket, policy);
+    this.presigner = new Presigner(sdk, bucket, policy);
     this.events = new UploadEvents(bucket, listener);
   }
 
@@ -138,41 +132,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedRequest presignPut(UploadRequest request) {
-    return events.signed("PUT", () -> presignPut0(request));
-  }
-
-  private PresignedRequest presignPut0(UploadRequest request) {
-    String contentType = policy.checkContentType(request.contentType());
-    Long size = request.size();
-    if (size != null) {
-      policy.checkSize(size);
-    } else if (policy.requireDeclaredSize()) {
-      throw new UploadRefusedException(Reason.SIZE, "a declared size is required for a presigned PUT"
-          + " (it is signed as Content-Length so that the server enforces it); allowed "
-          + policy.minBytes() + ".." + policy.maxBytes() + " bytes");
-    }
-    Duration expiry = policy.checkExpiry(request.expiry());
-    String key = keys.newKey(request.prefix(), request.fileName());
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", contentType);
-    if (size != null) {
-      headers.put("Content-Length", Long.toString(size));
-    }
-    if (policy.cannedAcl() != null) {
-      headers.put("x-amz-acl", policy.cannedAcl());
-    }
-    if (policy.contentDisposition() != null) {
-      headers.put("Content-Disposition", policy.contentDisposition());
-    }
-    if (policy.oneShotPuts()) {
-      headers.put("If-None-Match", "*");
-    }
-    Instant expiresAt = Instant.now().plus(expiry);
-    URI url = presign(Method.PUT, key, expiry, headers, null);
-    if (log.isDebugEnabled()) {
-      log.debug("presigned PUT bucket={} key={} type={} size={} expiresAt={}", bucket, key, contentType, size, expiresAt);
-    }
-    return new PresignedRequest("PUT", url, headers, key, expiresAt);
+    return events.signed("PUT", () -> presigner.put(request));
   }
 
   // ---------------------------------------------------------------- presigned POST
@@ -186,34 +146,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedPost presignPost(UploadRequest request) {
-    return events.signed("POST", () -> presignPost0(request));
-  }
-
-  private PresignedPost presignPost0(UploadRequest request) {
-    String contentType = policy.checkContentType(request.contentType());
-    long min = policy.minBytes();
-    long max = policy.maxBytes();
-    if (request.size() != null) {
-      min = max = policy.checkSize(request.size());
-    }
-    Duration expiry = policy.checkExpiry(request.expiry());
-    String key = keys.newKey(request.prefix(), request.fileName());
-    Instant expiresAt = Instant.now().plus(expiry);
-    PostPolicy post = new PostPolicy(bucket, expiresAt.atZone(ZoneOffset.UTC));
-    post.addEqualsCondition("key", key);
-    post.addEqualsCondition("Content-Type", contentType);
-    post.addContentLengthRangeCondition(min, max);
-    Map<String, String> signed = sign(() -> sdk.signer().getPresignedPostFormData(post), "POST policy", key);
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("key", key);
-    fields.put("Content-Type", contentType);
-    fields.putAll(new java.util.TreeMap<>(signed));
-    URI url = HttpUrl.get(sdk.config().publicEndpoint().toString()).newBuilder()
-        .addPathSegment(bucket).addPathSegment("").build().uri();
-    if (log.isDebugEnabled()) {
-      log.debug("presigned POST bucket={} key={} type={} bytes={}..{} expiresAt={}", bucket, key, contentType, min, max, expiresAt);
-    }
-    return new PresignedPost(url, fields, key, expiresAt);
+    return events.signed("POST", () -> presigner.post(request));
   }
 
   // ---------------------------------------------------------------- presigned GET
@@ -227,45 +160,12 @@ public final class Uploads implements AutoCloseable {
    * @param expiry lifetime, or null for the policy's default
    */
   public PresignedRequest presignGet(String key, String downloadName, Duration expiry) {
-    keys.checkKey(key);
-    Duration e = policy.checkExpiry(expiry);
-    String name = downloadName != null ? downloadName : key.substring(key.lastIndexOf('/') + 1);
-    Map<String, String> query = Map.of("response-content-disposition", FileNames.attachment(name));
-    Instant expiresAt = Instant.now().plus(e);
-    URI url = presign(Method.GET, key, e, null, query);
-    if (log.isDebugEnabled()) {
-      log.debug("presigned GET bucket={} key={} expiresAt={}", bucket, key, expiresAt);
-    }
-    return new PresignedRequest("GET", url, Map.of(), key, expiresAt);
+    return presigner.get(key, downloadName, expiry);
   }
 
-  URI presign(Method method, String key, Duration expiry, Map<String, String> headers, Map<String, String> query) {
-    GetPresignedObjectUrlArgs.Builder args = GetPresignedObjectUrlArgs.builder()
-        .method(method).bucket(bucket).object(key).expiry((int) expiry.getSeconds());
-    if (headers != null) {
-      args.extraHeaders(headers);
-    }
-    if (query != null) {
-      args.extraQueryParams(query);
-    }
-    GetPresignedObjectUrlArgs built = args.build();
-    return URI.create(sign(() -> sdk.signer().getPresignedObjectUrl(built), method + " URL", key));
-  }
-
-  @FunctionalInterface
-  interface Signing<T> {
-    T sign() throws Exception;
-  }
-
-  /** Signing is local computation; a failure here is a bug or a bad configuration, never transient. */
-  static <T> T sign(Signing<T> signing, String what, String key) {
-    try {
-      return signing.sign();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new StorageException("cannot sign " + what + " for key '" + key + "': " + e, null, 0, e);
-    }
+  /** Signing for this package's other signers ({@link MultipartUploads}); see {@link Presigner#sign}. */
+  static <T> T sign(Presigner.Signing<T> signing, String what, String key) {
+    return Presigner.sign(signing, what, key);
   }
 
   // ---------------------------------------------------------------- confirmation
