@@ -2,22 +2,13 @@ package dev.backplane.minio;
 
 import dev.backplane.minio.BootstrapReport.Outcome;
 import dev.backplane.minio.BootstrapReport.Step;
-import dev.backplane.minio.UploadMismatchException.Mismatch;
 import dev.backplane.minio.internal.Buckets;
+import dev.backplane.minio.internal.Confirmer;
 import dev.backplane.minio.internal.Presigner;
 import dev.backplane.minio.internal.Sdk;
 import dev.backplane.minio.internal.UploadEvents;
-import io.minio.CopyObjectArgs;
-import io.minio.CopySource;
-import io.minio.Directive;
-import io.minio.RemoveObjectArgs;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,10 +40,10 @@ public final class Uploads implements AutoCloseable {
   private final boolean ownsSdk;
   private final String bucket;
   private final UploadPolicy policy;
-  private final KeyPolicy keys;
   private final MultipartUploads multipart;
   private final UploadListener listener;
   private final Presigner presigner;
+  private final Confirmer confirmer;
   private final UploadEvents events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -62,9 +53,9 @@ public final class Uploads implements AutoCloseable {
     this.ownsSdk = ownsSdk;
     this.bucket = bucket;
     this.policy = policy;
-    this.keys = policy.keyPolicy();
     this.multipart = new MultipartUploads(sdk, bucket, policy);
     this.presigner = new Presigner(sdk, bucket, policy);
+    this.confirmer = new Confirmer(sdk, bucket, policy);
     this.events = new UploadEvents(bucket, listener);
   }
 
@@ -177,23 +168,7 @@ public final class Uploads implements AutoCloseable {
    * @throws StorageException when MinIO cannot be asked
    */
   public ConfirmedUpload confirm(String key, long expectedSize, String expectedContentType) {
-    return events.confirmed(() -> confirm0(key, expectedSize, expectedContentType));
-  }
-
-  private ConfirmedUpload confirm0(String key, long expectedSize, String expectedContentType) {
-    keys.checkKey(key);
-    StatObjectResponse stat = stat(key);
-    if (stat == null) {
-      throw new UploadMismatchException(Mismatch.MISSING, key, null, null);
-    }
-    if (stat.size() != expectedSize) {
-      throw new UploadMismatchException(Mismatch.SIZE, key, Long.toString(expectedSize), Long.toString(stat.size()));
-    }
-    if (expectedContentType != null && !sameType(expectedContentType, stat.contentType())) {
-      throw new UploadMismatchException(Mismatch.CONTENT_TYPE, key, expectedContentType, stat.contentType());
-    }
-    log.debug("confirmed bucket={} key={} size={}", bucket, key, stat.size());
-    return new ConfirmedUpload(bucket, key, stat.size(), stat.contentType(), unquote(stat.etag()));
+    return events.confirmed(() -> confirmer.confirm(key, expectedSize, expectedContentType));
   }
 
   /**
@@ -210,68 +185,16 @@ public final class Uploads implements AutoCloseable {
    * @return the confirmed object under its final key
    */
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
-    return events.confirmed(() -> confirmAndMove0(pendingKey, finalKey, expectedSize, expectedContentType));
+    return events.confirmed(() -> {
+      policy.keyPolicy().checkKey(finalKey);
+      // Through confirm(): the listener hears of the pending object's confirmation too.
+      return confirmer.move(confirm(pendingKey, expectedSize, expectedContentType), finalKey);
+    });
   }
 
-  private ConfirmedUpload confirmAndMove0(String pendingKey, String finalKey, long expectedSize,
-      String expectedContentType) {
-    keys.checkKey(finalKey);
-    ConfirmedUpload pending = confirm(pendingKey, expectedSize, expectedContentType);
-    // REPLACE: the final object gets the confirmed type and the policy's disposition and ACL, and
-    // nothing else a client may have slipped in unsigned (x-amz-meta-*, Cache-Control, ...).
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", pending.contentType());
-    if (policy.contentDisposition() != null) {
-      headers.put("Content-Disposition", policy.contentDisposition());
-    }
-    if (policy.cannedAcl() != null) {
-      headers.put("x-amz-acl", policy.cannedAcl());
-    }
-    sdk.call("copyObject " + bucket + "/" + pendingKey + " -> " + finalKey, () -> sdk.ops().copyObject(
-        CopyObjectArgs.builder().bucket(bucket).object(finalKey)
-            .source(CopySource.builder().bucket(bucket).object(pendingKey).build())
-            .metadataDirective(Directive.REPLACE).headers(headers).build()));
-    sdk.call("removeObject " + bucket + "/" + pendingKey, () -> sdk.ops().removeObject(
-        RemoveObjectArgs.builder().bucket(bucket).object(pendingKey).build()));
-    log.debug("moved bucket={} key={} -> {}", bucket, pendingKey, finalKey);
-    StatObjectResponse moved = stat(finalKey);
-    if (moved == null) {
-      throw new StorageException("object '" + finalKey + "' is missing right after it was copied from '"
-          + pendingKey + "'", null, 0, null);
-    }
-    return new ConfirmedUpload(bucket, finalKey, pending.size(), moved.contentType(), unquote(moved.etag()));
-  }
-
-  private StatObjectResponse stat(String key) {
-    try {
-      return sdk.call("statObject " + bucket + "/" + key,
-          () -> sdk.ops().statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-    } catch (StorageException e) {
-      if (e.httpStatus() == 404 || "NoSuchKey".equals(e.errorCode())) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  private static boolean sameType(String declared, String stored) {
-    if (stored == null) {
-      return false;
-    }
-    return base(declared).equals(base(stored));
-  }
-
-  private static String base(String type) {
-    int semi = type.indexOf(';');
-    return (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-  }
-
+  /** An ETag without its quotes; see {@link Confirmer#unquote}. */
   static String unquote(String etag) {
-    if (etag == null) {
-      return null;
-    }
-    String e = etag.strip();
-    return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    return Confirmer.unquote(etag);
   }
 
   // ---------------------------------------------------------------- bootstrap
