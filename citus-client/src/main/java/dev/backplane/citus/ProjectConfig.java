@@ -8,11 +8,12 @@ import dev.backplane.core.Settings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -62,35 +63,55 @@ public final class ProjectConfig {
     return new Builder(name);
   }
 
+  /** Which names {@link #fromSettings(String, Settings, SettingNames)} reads a project's settings under. */
+  public enum SettingNames {
+    /** Only the shared names: {@code DB_HOST}, {@code DB_NAME}, ... (one project per settings). */
+    UNPREFIXED,
+    /**
+     * The names prefixed by the project's name upper-cased, {@code -} becoming {@code _}
+     * ({@code analytics-eu -> ANALYTICS_EU_DB_HOST}), each falling back to its unprefixed
+     * {@code DB_*} name when it is not set (several projects in one settings).
+     */
+    PROJECT_PREFIXED
+  }
+
   /**
-   * The project {@code name} from settings named by the seeds' convention: {@code PREFIX_DB_HOST},
-   * {@code PREFIX_DB_PORT}, {@code PREFIX_DB_NAME}, {@code PREFIX_DB_USER}, {@code PREFIX_DB_PASSWORD}
-   * and optionally {@code PREFIX_DB_POOL_MAX}, {@code PREFIX_DB_POOL_MIN_IDLE},
-   * {@code PREFIX_DB_IDLE_TIMEOUT_MS}, {@code PREFIX_DB_CONNECTION_TIMEOUT_MS},
-   * {@code PREFIX_DB_JDBC_PROPERTIES} (pgjdbc properties as a query string, e.g.
-   * {@code sslmode=verify-full&sslrootcert=/etc/ca.pem}), where the prefix is
-   * {@code name} upper-cased ({@code analytics -> ANALYTICS_DB_HOST}) and each unprefixed
-   * {@code DB_*} value is the default. With {@code prefixed == false} only {@code DB_*} is read.
+   * The project {@code name} from settings named by the seeds' convention: {@code DB_HOST},
+   * {@code DB_PORT}, {@code DB_NAME}, {@code DB_USER}, {@code DB_PASSWORD} and optionally
+   * {@code DB_POOL_MAX}, {@code DB_POOL_MIN_IDLE}, {@code DB_IDLE_TIMEOUT_MS},
+   * {@code DB_CONNECTION_TIMEOUT_MS}, {@code DB_JDBC_PROPERTIES} (pgjdbc properties as a query
+   * string, e.g. {@code sslmode=verify-full&sslrootcert=/etc/ca.pem}), each under the names
+   * {@code names} says: as they are ({@link SettingNames#UNPREFIXED}) or prefixed by the project
+   * with the unprefixed value as the default ({@link SettingNames#PROJECT_PREFIXED}:
+   * {@code analytics -> ANALYTICS_DB_HOST}, else {@code DB_HOST}).
+   *
+   * <pre>{@code
+   * ProjectConfig admin = ProjectConfig.fromSettings("admin", Settings.environment(),
+   *     ProjectConfig.SettingNames.PROJECT_PREFIXED);   // ADMIN_DB_USER, else DB_USER, ...
+   * }</pre>
    *
    * @throws ConfigException naming every missing or malformed setting
    */
-  public static ProjectConfig fromSettings(String name, Settings settings, boolean prefixed) {
+  public static ProjectConfig fromSettings(String name, Settings settings, SettingNames names) {
     Problems problems = new Problems("ProjectConfig '" + name + "'");
-    ProjectConfig config = fromSettings(name, settings, prefixed, problems);
+    ProjectConfig config = fromSettings(name, settings, names, problems);
     problems.throwIfAny();
     return config;
   }
 
-  /** As {@link #fromSettings(String, Settings, boolean)}, recording problems instead of throwing; null on problems. */
-  static ProjectConfig fromSettings(String name, Settings s, boolean prefixed, Problems problems) {
-    String prefix = prefixed ? envPrefix(name) + "_" : "";
-    EnvReader r = new EnvReader(s, prefix, problems);
+  /**
+   * As {@link #fromSettings(String, Settings, SettingNames)}, recording problems in {@code problems}
+   * instead of throwing; null on problems.
+   */
+  static ProjectConfig fromSettings(String name, Settings s, SettingNames names, Problems problems) {
+    String prefix = names == SettingNames.PROJECT_PREFIXED ? envPrefix(name) + "_" : "";
+    EnvReader r = new EnvReader(s, prefix, problems, new LinkedHashSet<>());
     Builder b = builder(name);
-    b.host = r.required("DB_HOST", "the coordinator's host name, e.g. coord.internal");
+    b.host = r.required("DB_HOST", "host", "the coordinator's host name, e.g. coord.internal");
     b.port = r.integer("DB_PORT", 5432);
-    b.database = r.required("DB_NAME", "the project's database, e.g. app_production");
-    b.user = r.required("DB_USER", "the project's user, e.g. app_production");
-    b.password = r.required("DB_PASSWORD", "the user's password");
+    b.database = r.required("DB_NAME", "database", "the project's database, e.g. app_production");
+    b.user = r.required("DB_USER", "user", "the project's user, e.g. app_production");
+    b.password = r.required("DB_PASSWORD", "password", "the user's password");
     b.maxPoolSize = r.integer("DB_POOL_MAX", PoolSettings.DEFAULT_MAX_POOL_SIZE);
     b.minIdle = r.integer("DB_POOL_MIN_IDLE", Builder.MIN_IDLE_UNSET);
     b.idleTimeout = Duration.ofMillis(r.integer("DB_IDLE_TIMEOUT_MS",
@@ -98,10 +119,10 @@ public final class ProjectConfig {
     b.connectionTimeout = Duration.ofMillis(r.integer("DB_CONNECTION_TIMEOUT_MS",
         (int) PoolSettings.DEFAULT_CONNECTION_TIMEOUT.toMillis()));
     r.optional("DB_JDBC_PROPERTIES").ifPresent(q -> b.jdbcProperties(JdbcProperties.parseQuery(q)));
-    List<String> found = b.problems();
-    // A missing value was reported above under its setting's name; don't report it twice.
-    found.stream().filter(f -> !f.contains(" is required")).forEach(problems::add);
-    return found.isEmpty() ? new ProjectConfig(b) : null;
+    // A missing value was reported above under its setting's name; the builder does not check it again.
+    Problems found = b.problems(r.missing());
+    problems.addAll(found.list());
+    return found.isEmpty() && r.missing().isEmpty() ? new ProjectConfig(b) : null;
   }
 
   /** {@code analytics-eu -> ANALYTICS_EU}. */
@@ -109,15 +130,19 @@ public final class ProjectConfig {
     return name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
   }
 
-  /** Reads {@code PREFIX_X}, falling back to {@code X}. */
-  private record EnvReader(Settings s, String prefix, Problems problems) {
+  /**
+   * Reads {@code PREFIX_X}, falling back to {@code X}; {@code missing} collects the builder field
+   * of each required setting that was not set (and has been reported).
+   */
+  private record EnvReader(Settings s, String prefix, Problems problems, Set<String> missing) {
     String name(String key) {
       return prefix.isEmpty() || s.get(prefix + key).isPresent() || s.get(key).isEmpty() ? prefix + key : key;
     }
 
-    String required(String key, String hint) {
+    String required(String key, String field, String hint) {
       Optional<String> v = s.get(name(key));
       if (v.isEmpty()) {
+        missing.add(field);
         problems.add(s.origin() + " " + prefix + key + " is required (" + hint + ")"
             + (prefix.isEmpty() ? "" : "; " + key + " is used when it is not set"));
         return null;
@@ -359,10 +384,7 @@ public final class ProjectConfig {
 
     /** @throws ConfigException naming every problem; the password is never part of the message */
     public ProjectConfig build() {
-      List<String> found = problems();
-      if (!found.isEmpty()) {
-        throw new ConfigException("ProjectConfig '" + name + "'", found);
-      }
+      problems(Set.of()).throwIfAny();
       return new ProjectConfig(this);
     }
 
@@ -375,17 +397,28 @@ public final class ProjectConfig {
       return minIdle == MIN_IDLE_UNSET ? Math.max(0, Math.min(PoolSettings.DEFAULT_MIN_IDLE, maxPoolSize)) : minIdle;
     }
 
-    /** Every problem of this builder, in field order. */
-    List<String> problems() {
+    /**
+     * Every problem of this builder, in field order, leaving out the checks of the fields in
+     * {@code reported}: their settings were missing and the caller has reported them already.
+     */
+    private Problems problems(Set<String> reported) {
       Problems p = new Problems("ProjectConfig '" + name + "'");
       p.check(name != null && NAME.matcher(name).matches(), "project name must be 1-63 of"
           + " a-z, 0-9, '_' or '-' starting with a letter, was '" + Sql.printable(name) + "'");
-      p.check(host != null && !host.isBlank(), "host is required, e.g. coord.internal");
+      if (!reported.contains("host")) {
+        p.check(host != null && !host.isBlank(), "host is required, e.g. coord.internal");
+      }
       p.check(port >= 1 && port <= 65535, "port must be 1..65535, was " + port);
-      identifier(p, "database", database);
-      identifier(p, "user", user);
-      p.check(password != null && !password.isEmpty(), "password is required for user '"
-          + Sql.printable(user) + "'");
+      if (!reported.contains("database")) {
+        identifier(p, "database", database);
+      }
+      if (!reported.contains("user")) {
+        identifier(p, "user", user);
+      }
+      if (!reported.contains("password")) {
+        p.check(password != null && !password.isEmpty(), "password is required for user '"
+            + Sql.printable(user) + "'");
+      }
       p.check(maxPoolSize >= 1, "maxPoolSize must be >= 1, was " + maxPoolSize);
       int min = effectiveMinIdle();
       p.check(maxPoolSize < 1 || (min >= 0 && min <= maxPoolSize), "minIdle must be 0..maxPoolSize ("
@@ -399,12 +432,7 @@ public final class ProjectConfig {
             + validationTimeout + ") must be shorter than connectionTimeout (" + connectionTimeout + ")");
       }
       JdbcProperties.check(jdbcProperties, p);
-      try {
-        p.throwIfAny();
-        return List.of();
-      } catch (ConfigException e) {
-        return e.problems();
-      }
+      return p;
     }
 
     private static void identifier(Problems p, String field, String value) {

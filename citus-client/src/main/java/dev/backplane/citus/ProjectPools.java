@@ -210,20 +210,18 @@ public final class ProjectPools implements AutoCloseable {
       if (list.isEmpty()) {
         String name = settings.get("DB_NAME").map(n -> n.toLowerCase(java.util.Locale.ROOT)
             .replaceAll("[^a-z0-9_-]", "_")).filter(n -> n.matches("[a-z].*")).orElse("default");
-        Optional.ofNullable(ProjectConfig.fromSettings(name, settings, false, p)).ifPresent(this::add);
+        Optional.ofNullable(ProjectConfig.fromSettings(name, settings,
+            ProjectConfig.SettingNames.UNPREFIXED, p)).ifPresent(this::add);
       } else {
         List<String> names = Arrays.stream(list.get().split(",")).map(String::trim)
             .filter(n -> !n.isEmpty()).toList();
         p.check(!names.isEmpty(), PROJECTS_SETTING + " lists no project, was '" + list.get() + "'");
         for (String name : names) {
-          Optional.ofNullable(ProjectConfig.fromSettings(name, settings, true, p)).ifPresent(this::add);
+          Optional.ofNullable(ProjectConfig.fromSettings(name, settings,
+              ProjectConfig.SettingNames.PROJECT_PREFIXED, p)).ifPresent(this::add);
         }
       }
-      try {
-        p.throwIfAny();
-      } catch (ConfigException e) {
-        problems.addAll(e.problems());
-      }
+      problems.addAll(p.list());
       return this;
     }
 
@@ -240,7 +238,7 @@ public final class ProjectPools implements AutoCloseable {
     /** @throws ConfigException listing every problem found while adding projects */
     public ProjectPools build() {
       Problems p = new Problems("ProjectPools");
-      problems.forEach(p::add);
+      p.addAll(problems);
       p.check(!projects.isEmpty() || !problems.isEmpty(), "no project configured; set DB_HOST,"
           + " DB_NAME, DB_USER, DB_PASSWORD (or " + PROJECTS_SETTING + " and prefixed variables)");
       p.throwIfAny();

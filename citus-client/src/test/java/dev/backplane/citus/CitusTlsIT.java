@@ -52,7 +52,7 @@ class CitusTlsIT {
         "DB_HOST", pg.coordinator().address().host(),
         "DB_PORT", Integer.toString(pg.coordinator().address().port()),
         "DB_NAME", pg.database(), "DB_USER", pg.user(), "DB_PASSWORD", pg.password(),
-        "DB_JDBC_PROPERTIES", "sslmode=verify-full&sslrootcert=" + ca)), false);
+        "DB_JDBC_PROPERTIES", "sslmode=verify-full&sslrootcert=" + ca)), ProjectConfig.SettingNames.UNPREFIXED);
     assertThat(fromUrl.jdbcProperties()).containsEntry("sslmode", "verify-full")
         .containsEntry("sslrootcert", ca.toString());
     try (ProjectPools pools = ProjectPools.builder().add(fromProperties).add(fromUrl)

@@ -134,7 +134,7 @@ public final class BackplaneCli {
     }
     s.put("DB_POOL_MAX", "2");
     s.put("DB_POOL_MIN_IDLE", "0");
-    return ProjectConfig.fromSettings("backplane-cli", Settings.of(s), false);
+    return ProjectConfig.fromSettings("backplane-cli", Settings.of(s), ProjectConfig.SettingNames.UNPREFIXED);
   }
 
   static String[] hostPort(String value) {

@@ -1,6 +1,7 @@
 package dev.backplane.core;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -11,6 +12,9 @@ import java.util.List;
  * p.check(port > 0 && port < 65536, "port must be 1..65535, was " + port);
  * p.throwIfAny();
  * }</pre>
+ *
+ * <p>A builder that is checked as part of a larger whole hands its {@link #list()} to the whole's
+ * {@code Problems} with {@link #addAll}, so that everything is still reported in one exception.
  */
 public final class Problems {
   private final String subject;
@@ -32,6 +36,16 @@ public final class Problems {
   /** Records a problem unconditionally. */
   public void add(String problem) {
     problems.add(problem);
+  }
+
+  /** Records every one of {@code more}, in their order (e.g. another {@code Problems}' {@link #list()}). */
+  public void addAll(Collection<String> more) {
+    problems.addAll(more);
+  }
+
+  /** The problems recorded so far, in the order they were recorded; an unmodifiable copy. */
+  public List<String> list() {
+    return List.copyOf(problems);
   }
 
   /** How many problems have been recorded. */

@@ -2,30 +2,14 @@ package dev.backplane.minio;
 
 import dev.backplane.minio.BootstrapReport.Outcome;
 import dev.backplane.minio.BootstrapReport.Step;
-import dev.backplane.minio.UploadMismatchException.Mismatch;
-import dev.backplane.minio.UploadRefusedException.Reason;
 import dev.backplane.minio.internal.Buckets;
-import dev.backplane.minio.internal.FileNames;
+import dev.backplane.minio.internal.Confirmer;
+import dev.backplane.minio.internal.Presigner;
 import dev.backplane.minio.internal.Sdk;
-import io.minio.CopyObjectArgs;
-import io.minio.CopySource;
-import io.minio.Directive;
-import io.minio.GetPresignedObjectUrlArgs;
-import io.minio.PostPolicy;
-import io.minio.RemoveObjectArgs;
-import io.minio.StatObjectArgs;
-import io.minio.StatObjectResponse;
-import io.minio.http.Method;
-import java.net.URI;
+import dev.backplane.minio.internal.UploadEvents;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,9 +40,11 @@ public final class Uploads implements AutoCloseable {
   private final boolean ownsSdk;
   private final String bucket;
   private final UploadPolicy policy;
-  private final KeyPolicy keys;
   private final MultipartUploads multipart;
   private final UploadListener listener;
+  private final Presigner presigner;
+  private final Confirmer confirmer;
+  private final UploadEvents events;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private Uploads(Sdk sdk, boolean ownsSdk, String bucket, UploadPolicy policy, UploadListener listener) {
@@ -67,8 +53,10 @@ public final class Uploads implements AutoCloseable {
     this.ownsSdk = ownsSdk;
     this.bucket = bucket;
     this.policy = policy;
-    this.keys = policy.keyPolicy();
     this.multipart = new MultipartUploads(sdk, bucket, policy);
+    this.presigner = new Presigner(sdk, bucket, policy);
+    this.confirmer = new Confirmer(sdk, bucket, policy);
+    this.events = new UploadEvents(bucket, listener);
   }
 
   /** Uploads to {@code config.bucket()} under {@code policy}. */
@@ -135,41 +123,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedRequest presignPut(UploadRequest request) {
-    return signed("PUT", () -> presignPut0(request));
-  }
-
-  private PresignedRequest presignPut0(UploadRequest request) {
-    String contentType = policy.checkContentType(request.contentType());
-    Long size = request.size();
-    if (size != null) {
-      policy.checkSize(size);
-    } else if (policy.requireDeclaredSize()) {
-      throw new UploadRefusedException(Reason.SIZE, "a declared size is required for a presigned PUT"
-          + " (it is signed as Content-Length so that the server enforces it); allowed "
-          + policy.minBytes() + ".." + policy.maxBytes() + " bytes");
-    }
-    Duration expiry = policy.checkExpiry(request.expiry());
-    String key = keys.newKey(request.prefix(), request.fileName());
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", contentType);
-    if (size != null) {
-      headers.put("Content-Length", Long.toString(size));
-    }
-    if (policy.cannedAcl() != null) {
-      headers.put("x-amz-acl", policy.cannedAcl());
-    }
-    if (policy.contentDisposition() != null) {
-      headers.put("Content-Disposition", policy.contentDisposition());
-    }
-    if (policy.oneShotPuts()) {
-      headers.put("If-None-Match", "*");
-    }
-    Instant expiresAt = Instant.now().plus(expiry);
-    URI url = presign(Method.PUT, key, expiry, headers, null);
-    if (log.isDebugEnabled()) {
-      log.debug("presigned PUT bucket={} key={} type={} size={} expiresAt={}", bucket, key, contentType, size, expiresAt);
-    }
-    return new PresignedRequest("PUT", url, headers, key, expiresAt);
+    return events.signed("PUT", () -> presigner.put(request));
   }
 
   // ---------------------------------------------------------------- presigned POST
@@ -183,34 +137,7 @@ public final class Uploads implements AutoCloseable {
    * @throws UploadRefusedException when the policy does not allow the request
    */
   public PresignedPost presignPost(UploadRequest request) {
-    return signed("POST", () -> presignPost0(request));
-  }
-
-  private PresignedPost presignPost0(UploadRequest request) {
-    String contentType = policy.checkContentType(request.contentType());
-    long min = policy.minBytes();
-    long max = policy.maxBytes();
-    if (request.size() != null) {
-      min = max = policy.checkSize(request.size());
-    }
-    Duration expiry = policy.checkExpiry(request.expiry());
-    String key = keys.newKey(request.prefix(), request.fileName());
-    Instant expiresAt = Instant.now().plus(expiry);
-    PostPolicy post = new PostPolicy(bucket, expiresAt.atZone(ZoneOffset.UTC));
-    post.addEqualsCondition("key", key);
-    post.addEqualsCondition("Content-Type", contentType);
-    post.addContentLengthRangeCondition(min, max);
-    Map<String, String> signed = sign(() -> sdk.signer().getPresignedPostFormData(post), "POST policy", key);
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("key", key);
-    fields.put("Content-Type", contentType);
-    fields.putAll(new java.util.TreeMap<>(signed));
-    URI url = HttpUrl.get(sdk.config().publicEndpoint().toString()).newBuilder()
-        .addPathSegment(bucket).addPathSegment("").build().uri();
-    if (log.isDebugEnabled()) {
-      log.debug("presigned POST bucket={} key={} type={} bytes={}..{} expiresAt={}", bucket, key, contentType, min, max, expiresAt);
-    }
-    return new PresignedPost(url, fields, key, expiresAt);
+    return events.signed("POST", () -> presigner.post(request));
   }
 
   // ---------------------------------------------------------------- presigned GET
@@ -224,45 +151,12 @@ public final class Uploads implements AutoCloseable {
    * @param expiry lifetime, or null for the policy's default
    */
   public PresignedRequest presignGet(String key, String downloadName, Duration expiry) {
-    keys.checkKey(key);
-    Duration e = policy.checkExpiry(expiry);
-    String name = downloadName != null ? downloadName : key.substring(key.lastIndexOf('/') + 1);
-    Map<String, String> query = Map.of("response-content-disposition", FileNames.attachment(name));
-    Instant expiresAt = Instant.now().plus(e);
-    URI url = presign(Method.GET, key, e, null, query);
-    if (log.isDebugEnabled()) {
-      log.debug("presigned GET bucket={} key={} expiresAt={}", bucket, key, expiresAt);
-    }
-    return new PresignedRequest("GET", url, Map.of(), key, expiresAt);
+    return presigner.get(key, downloadName, expiry);
   }
 
-  URI presign(Method method, String key, Duration expiry, Map<String, String> headers, Map<String, String> query) {
-    GetPresignedObjectUrlArgs.Builder args = GetPresignedObjectUrlArgs.builder()
-        .method(method).bucket(bucket).object(key).expiry((int) expiry.getSeconds());
-    if (headers != null) {
-      args.extraHeaders(headers);
-    }
-    if (query != null) {
-      args.extraQueryParams(query);
-    }
-    GetPresignedObjectUrlArgs built = args.build();
-    return URI.create(sign(() -> sdk.signer().getPresignedObjectUrl(built), method + " URL", key));
-  }
-
-  @FunctionalInterface
-  interface Signing<T> {
-    T sign() throws Exception;
-  }
-
-  /** Signing is local computation; a failure here is a bug or a bad configuration, never transient. */
-  static <T> T sign(Signing<T> signing, String what, String key) {
-    try {
-      return signing.sign();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new StorageException("cannot sign " + what + " for key '" + key + "': " + e, null, 0, e);
-    }
+  /** Signing for this package's other signers ({@link MultipartUploads}); see {@link Presigner#sign}. */
+  static <T> T sign(Presigner.Signing<T> signing, String what, String key) {
+    return Presigner.sign(signing, what, key);
   }
 
   // ---------------------------------------------------------------- confirmation
@@ -274,23 +168,7 @@ public final class Uploads implements AutoCloseable {
    * @throws StorageException when MinIO cannot be asked
    */
   public ConfirmedUpload confirm(String key, long expectedSize, String expectedContentType) {
-    return confirmed(() -> confirm0(key, expectedSize, expectedContentType));
-  }
-
-  private ConfirmedUpload confirm0(String key, long expectedSize, String expectedContentType) {
-    keys.checkKey(key);
-    StatObjectResponse stat = stat(key);
-    if (stat == null) {
-      throw new UploadMismatchException(Mismatch.MISSING, key, null, null);
-    }
-    if (stat.size() != expectedSize) {
-      throw new UploadMismatchException(Mismatch.SIZE, key, Long.toString(expectedSize), Long.toString(stat.size()));
-    }
-    if (expectedContentType != null && !sameType(expectedContentType, stat.contentType())) {
-      throw new UploadMismatchException(Mismatch.CONTENT_TYPE, key, expectedContentType, stat.contentType());
-    }
-    log.debug("confirmed bucket={} key={} size={}", bucket, key, stat.size());
-    return new ConfirmedUpload(bucket, key, stat.size(), stat.contentType(), unquote(stat.etag()));
+    return events.confirmed(() -> confirmer.confirm(key, expectedSize, expectedContentType));
   }
 
   /**
@@ -307,68 +185,16 @@ public final class Uploads implements AutoCloseable {
    * @return the confirmed object under its final key
    */
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
-    return confirmed(() -> confirmAndMove0(pendingKey, finalKey, expectedSize, expectedContentType));
+    return events.confirmed(() -> {
+      policy.keyPolicy().checkKey(finalKey);
+      // Through confirm(): the listener hears of the pending object's confirmation too.
+      return confirmer.move(confirm(pendingKey, expectedSize, expectedContentType), finalKey);
+    });
   }
 
-  private ConfirmedUpload confirmAndMove0(String pendingKey, String finalKey, long expectedSize,
-      String expectedContentType) {
-    keys.checkKey(finalKey);
-    ConfirmedUpload pending = confirm(pendingKey, expectedSize, expectedContentType);
-    // REPLACE: the final object gets the confirmed type and the policy's disposition and ACL, and
-    // nothing else a client may have slipped in unsigned (x-amz-meta-*, Cache-Control, ...).
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", pending.contentType());
-    if (policy.contentDisposition() != null) {
-      headers.put("Content-Disposition", policy.contentDisposition());
-    }
-    if (policy.cannedAcl() != null) {
-      headers.put("x-amz-acl", policy.cannedAcl());
-    }
-    sdk.call("copyObject " + bucket + "/" + pendingKey + " -> " + finalKey, () -> sdk.ops().copyObject(
-        CopyObjectArgs.builder().bucket(bucket).object(finalKey)
-            .source(CopySource.builder().bucket(bucket).object(pendingKey).build())
-            .metadataDirective(Directive.REPLACE).headers(headers).build()));
-    sdk.call("removeObject " + bucket + "/" + pendingKey, () -> sdk.ops().removeObject(
-        RemoveObjectArgs.builder().bucket(bucket).object(pendingKey).build()));
-    log.debug("moved bucket={} key={} -> {}", bucket, pendingKey, finalKey);
-    StatObjectResponse moved = stat(finalKey);
-    if (moved == null) {
-      throw new StorageException("object '" + finalKey + "' is missing right after it was copied from '"
-          + pendingKey + "'", null, 0, null);
-    }
-    return new ConfirmedUpload(bucket, finalKey, pending.size(), moved.contentType(), unquote(moved.etag()));
-  }
-
-  private StatObjectResponse stat(String key) {
-    try {
-      return sdk.call("statObject " + bucket + "/" + key,
-          () -> sdk.ops().statObject(StatObjectArgs.builder().bucket(bucket).object(key).build()));
-    } catch (StorageException e) {
-      if (e.httpStatus() == 404 || "NoSuchKey".equals(e.errorCode())) {
-        return null;
-      }
-      throw e;
-    }
-  }
-
-  private static boolean sameType(String declared, String stored) {
-    if (stored == null) {
-      return false;
-    }
-    return base(declared).equals(base(stored));
-  }
-
-  private static String base(String type) {
-    int semi = type.indexOf(';');
-    return (semi < 0 ? type : type.substring(0, semi)).strip().toLowerCase(Locale.ROOT);
-  }
-
+  /** An ETag without its quotes; see {@link Confirmer#unquote}. */
   static String unquote(String etag) {
-    if (etag == null) {
-      return null;
-    }
-    String e = etag.strip();
-    return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    return Confirmer.unquote(etag);
   }
 
   // ---------------------------------------------------------------- bootstrap
@@ -390,41 +216,6 @@ public final class Uploads implements AutoCloseable {
       }
     }
     return new BootstrapReport(bucket, steps);
-  }
-
-  /** Signs with {@code signing} and tells the listener what came of it. */
-  private <T> T signed(String method, java.util.function.Supplier<T> signing) {
-    try {
-      T signed = signing.get();
-      tell(l -> l.onPresigned(bucket, method));
-      return signed;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
-  }
-
-  /** Runs a confirmation and tells the listener how it ended. */
-  private ConfirmedUpload confirmed(java.util.function.Supplier<ConfirmedUpload> confirmation) {
-    try {
-      ConfirmedUpload done = confirmation.get();
-      tell(l -> l.onConfirmed(bucket));
-      return done;
-    } catch (UploadMismatchException e) {
-      tell(l -> l.onMismatch(bucket, e.mismatch()));
-      throw e;
-    } catch (UploadRefusedException e) {
-      tell(l -> l.onRefused(bucket, e.reason()));
-      throw e;
-    }
-  }
-
-  private void tell(java.util.function.Consumer<UploadListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      log.warn("UploadListener {} failed: {}", listener, e.toString());
-    }
   }
 
   /** Closes the HTTP client if this object created it. Safe to call twice. */

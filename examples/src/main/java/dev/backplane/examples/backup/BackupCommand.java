@@ -98,7 +98,8 @@ public final class BackupCommand {
             }
             ProjectConfig target = project.toBuilder().database(args.get(2)).build();
             if (settings.get("ADMIN_DB_USER").isPresent()) {
-              ProjectConfig admin = ProjectConfig.fromSettings("admin", settings, true);
+              ProjectConfig admin = ProjectConfig.fromSettings("admin", settings,
+                  ProjectConfig.SettingNames.PROJECT_PREFIXED);
               ProjectProvisioner.Builder pb = ProjectProvisioner.builder(admin);
               settings.get("CITUS_LOCAL_HOSTNAME").ifPresent(pb::localHostname);
               out.println("provisioned " + target.database() + ": " + pb.build().provision(target).actions());
