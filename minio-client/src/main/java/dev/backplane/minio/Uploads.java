@@ -7,8 +7,10 @@ import dev.backplane.minio.internal.Confirmer;
 import dev.backplane.minio.internal.Presigner;
 import dev.backplane.minio.internal.Sdk;
 import dev.backplane.minio.internal.UploadEvents;
+import io.github.resilience4j.retry.Retry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,16 +63,16 @@ public final class Uploads implements AutoCloseable {
 
   /** Uploads to {@code config.bucket()} under {@code policy}. */
   public static Uploads create(MinioConfig config, UploadPolicy policy) {
-    java.util.Objects.requireNonNull(config, "config");
-    java.util.Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(policy, "policy");
     return create(config, policy, UploadListener.NONE);
   }
 
   /** Uploads to {@code config.bucket()} under {@code policy}, telling {@code listener} what it signs, confirms and refuses. */
   public static Uploads create(MinioConfig config, UploadPolicy policy, UploadListener listener) {
-    java.util.Objects.requireNonNull(config, "config");
-    java.util.Objects.requireNonNull(policy, "policy");
-    java.util.Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(listener, "listener");
     return new Uploads(Sdk.create(config), true, config.bucket(), policy, listener);
   }
 
@@ -87,7 +89,7 @@ public final class Uploads implements AutoCloseable {
 
   /** The same clients and bucket under another policy. Closing the view frees nothing. */
   public Uploads withPolicy(UploadPolicy otherPolicy) {
-    return new Uploads(sdk, false, bucket, java.util.Objects.requireNonNull(otherPolicy, "policy"), listener);
+    return new Uploads(sdk, false, bucket, Objects.requireNonNull(otherPolicy, "policy"), listener);
   }
 
   /** The bucket. */
@@ -98,6 +100,15 @@ public final class Uploads implements AutoCloseable {
   /** The policy. */
   public UploadPolicy policy() {
     return policy;
+  }
+
+  /**
+   * The Resilience4j retry around the calls this object makes itself (stat, copy, bucket and
+   * multipart bookkeeping), built once from {@link MinioConfig#retryPolicy()} and shared with the
+   * views; for its events and metrics.
+   */
+  public Retry retry() {
+    return sdk.retry();
   }
 
   /** Presigned multipart uploads (the Uppy / Companion protocol) under the same policy. */
@@ -187,8 +198,8 @@ public final class Uploads implements AutoCloseable {
   public ConfirmedUpload confirmAndMove(String pendingKey, String finalKey, long expectedSize, String expectedContentType) {
     return events.confirmed(() -> {
       policy.keyPolicy().checkKey(finalKey);
-      // Through confirm(): the listener hears of the pending object's confirmation too.
-      return confirmer.move(confirm(pendingKey, expectedSize, expectedContentType), finalKey);
+      // Not through confirm(): the listener hears of one confirmation (or one mismatch), not two.
+      return confirmer.move(confirmer.confirm(pendingKey, expectedSize, expectedContentType), finalKey);
     });
   }
 

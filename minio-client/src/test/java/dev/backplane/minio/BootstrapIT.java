@@ -74,6 +74,9 @@ class BootstrapIT {
           .hasMessageNotContaining("secret-value");
       // 20 ms + 40 ms of backoff between the three attempts
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(60));
+      // One Retry, built once and shared with the views: its metrics saw the call.
+      assertThat(uploads.retry().getMetrics().getNumberOfFailedCallsWithRetryAttempt()).isEqualTo(1);
+      assertThat(uploads.forBucket("elsewhere").retry()).isSameAs(uploads.retry());
     }
   }
 

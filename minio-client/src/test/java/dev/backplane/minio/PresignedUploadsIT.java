@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,6 +123,34 @@ class PresignedUploadsIT {
     assertThat(download(finalKey)).isEqualTo(body);
     assertThatThrownBy(() -> uploads.confirm(put.key(), 500, "text/plain"))
         .isInstanceOf(UploadMismatchException.class);
+  }
+
+  @Test
+  void confirmAndMoveTellsTheListenerOnceWhetherItConfirmedOrFoundAMismatch() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    UploadListener listener = new UploadListener() {
+      @Override
+      public void onConfirmed(String bucket) {
+        heard.add("confirmed " + bucket);
+      }
+
+      @Override
+      public void onMismatch(String bucket, UploadMismatchException.Mismatch mismatch) {
+        heard.add("mismatch " + mismatch);
+      }
+    };
+    try (Uploads told = Uploads.create(config(s3).build(), uploads.policy(), listener)) {
+      PresignedRequest put = told.presignPut(UploadRequest.of("pending/t10", "doc.txt", "text/plain").withSize(500));
+      assertThat(send(put, "text/plain", bytes(500)).statusCode()).isEqualTo(200);
+
+      told.confirmAndMove(put.key(), "final/t10/" + UUID.randomUUID() + "/doc.txt", 500, "text/plain");
+      assertThat(heard).containsExactly("confirmed " + BUCKET);
+
+      heard.clear();
+      assertThatThrownBy(() -> told.confirmAndMove(put.key(), "final/t10/again.txt", 500, "text/plain"))
+          .isInstanceOf(UploadMismatchException.class);
+      assertThat(heard).containsExactly("mismatch MISSING");
+    }
   }
 
   @Test
