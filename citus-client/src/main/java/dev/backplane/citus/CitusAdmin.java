@@ -18,7 +18,9 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
@@ -80,12 +82,12 @@ public final class CitusAdmin implements AutoCloseable {
 
   /** A builder over the caller's data source (not closed by the admin). */
   public static Builder builder(DataSource dataSource) {
-    return new Builder(java.util.Objects.requireNonNull(dataSource, "dataSource"), null);
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource"), null);
   }
 
   /** A builder whose admin opens (and closes) a small pool of its own for {@code admin}. */
   public static Builder builder(ProjectConfig admin) {
-    return new Builder(null, java.util.Objects.requireNonNull(admin, "admin"));
+    return new Builder(null, Objects.requireNonNull(admin, "admin"));
   }
 
   /** Builds a {@link CitusAdmin}. */
@@ -102,7 +104,7 @@ public final class CitusAdmin implements AutoCloseable {
 
     /** How reads are retried (default: {@code SqlRetry.withDefaults("citus-admin")}). */
     public Builder retry(SqlRetry retry) {
-      this.retry = java.util.Objects.requireNonNull(retry, "retry");
+      this.retry = Objects.requireNonNull(retry, "retry");
       return this;
     }
 
@@ -151,7 +153,7 @@ public final class CitusAdmin implements AutoCloseable {
     BLOCK_WRITES;
 
     String sql() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

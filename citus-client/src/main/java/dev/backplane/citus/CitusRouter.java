@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -345,7 +346,7 @@ public final class CitusRouter implements AutoCloseable {
    * closes them: handed out as plain {@link DataSource}s for that reason.
    */
   public Map<HostPort, DataSource> nodePools() {
-    return java.util.Collections.unmodifiableMap(nodes.opened());
+    return Collections.unmodifiableMap(nodes.opened());
   }
 
   /** Closes the node pools and, when the router opened it, the coordinator pool. Idempotent. */

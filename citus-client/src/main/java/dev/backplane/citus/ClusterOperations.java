@@ -80,7 +80,7 @@ public final class ClusterOperations implements AutoCloseable {
     this.excluded = Set.copyOf(b.excluded);
     this.timeout = b.timeout;
     this.joining = new NodeJoining(nodes, admin.database());
-    this.jobs = new RebalanceJobs(nodes, b.transferMode.name().toLowerCase(Locale.ROOT),
+    this.jobs = new RebalanceJobs(nodes, b.transferMode.sql(),
         b.pollEvery, b.listener);
   }
 

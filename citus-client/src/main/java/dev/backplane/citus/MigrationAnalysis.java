@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import dev.backplane.citus.internal.MigrationAnalyzer;
 import dev.backplane.citus.internal.Sql;
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class MigrationAnalysis {
   }
 
   private static List<String> strings(ResultSet rs, int col) throws SQLException {
-    java.sql.Array a = rs.getArray(col);
+    Array a = rs.getArray(col);
     return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
   }
 

@@ -1,7 +1,10 @@
 package dev.backplane.citus;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A suggested way to distribute a database that is not distributed yet, with the reasons. Made by
@@ -79,11 +82,11 @@ public record MigrationPlan(List<Table> tables, List<ForeignKey> foreignKeys,
    * suggestion in order, then those foreign keys are added back. Run it in a maintenance window.
    */
   public List<String> sql() {
-    java.util.Set<TableName> distributed = new java.util.HashSet<>();
+    Set<TableName> distributed = new HashSet<>();
     suggestions.stream().filter(s -> s.action() == Action.DISTRIBUTE).forEach(s -> distributed.add(s.table()));
     List<ForeignKey> between = foreignKeys.stream()
         .filter(fk -> distributed.contains(fk.from()) && distributed.contains(fk.to())).toList();
-    List<String> sql = new java.util.ArrayList<>();
+    List<String> sql = new ArrayList<>();
     for (ForeignKey fk : between) {
       sql.add("ALTER TABLE " + fk.from().sql() + " DROP CONSTRAINT " + dev.backplane.citus.internal.Sql.ident(fk.name(), "constraint") + ";");
     }

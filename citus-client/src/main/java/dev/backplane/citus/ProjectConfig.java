@@ -5,6 +5,8 @@ import dev.backplane.citus.internal.Sql;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Problems;
 import dev.backplane.core.Settings;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -207,7 +210,7 @@ public final class ProjectConfig {
    */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/"
-        + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        + URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The same project on another server, e.g. a Citus worker (used to derive per-node pools). */
@@ -306,14 +309,14 @@ public final class ProjectConfig {
      * the query string's properties are added as {@link #jdbcProperty}s (checked by {@link #build()}).
      */
     public Builder jdbcUrl(String url) {
-      java.util.regex.Matcher m = URL.matcher(url == null ? "" : url);
+      Matcher m = URL.matcher(url == null ? "" : url);
       if (!m.matches()) {
         throw new IllegalArgumentException("expected jdbc:postgresql://host:port/database[?property=value&...], was '"
             + Sql.printable(url == null ? null : url.replaceAll("(?i)(password=)[^&]*", "$1****")) + "'");
       }
       this.host = m.group(1).replace("[", "").replace("]", "");
       this.port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-      this.database = java.net.URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
+      this.database = URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
       this.jdbcProperties.putAll(JdbcProperties.parseQuery(m.group(4)));
       return this;
     }

@@ -10,8 +10,10 @@ import dev.backplane.core.Settings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -43,7 +45,7 @@ public final class ProjectPools implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ProjectPools(Builder b) {
-    this.projects = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.projects));
+    this.projects = Collections.unmodifiableMap(new LinkedHashMap<>(b.projects));
     this.metricRegistry = b.metricRegistry;
   }
 
@@ -208,7 +210,7 @@ public final class ProjectPools implements AutoCloseable {
       Problems p = new Problems("ProjectPools");
       Optional<String> list = settings.get(PROJECTS_SETTING);
       if (list.isEmpty()) {
-        String name = settings.get("DB_NAME").map(n -> n.toLowerCase(java.util.Locale.ROOT)
+        String name = settings.get("DB_NAME").map(n -> n.toLowerCase(Locale.ROOT)
             .replaceAll("[^a-z0-9_-]", "_")).filter(n -> n.matches("[a-z].*")).orElse("default");
         Optional.ofNullable(ProjectConfig.fromSettings(name, settings,
             ProjectConfig.SettingNames.UNPREFIXED, p)).ifPresent(this::add);

@@ -168,8 +168,8 @@ public final class TenantScope {
     }
 
     private static boolean changesRowsInPlace(String sql) {
-      String keyword = StatementText.firstKeyword(sql);
-      return keyword.equalsIgnoreCase("UPDATE") || keyword.equalsIgnoreCase("DELETE");
+      String keyword = StatementText.firstKeyword(sql); // upper case
+      return keyword.equals("UPDATE") || keyword.equals("DELETE");
     }
 
     private PreparedStatement prepare(String sql, Object[] params) throws SQLException {

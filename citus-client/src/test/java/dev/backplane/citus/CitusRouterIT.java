@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -323,7 +324,7 @@ class CitusRouterIT {
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       long company = i % 200 + 1;
-      rows.add(new Object[] {company, i, "body\t" + i + "\n\\ü", java.time.Instant.ofEpochSecond(i)});
+      rows.add(new Object[] {company, i, "body\t" + i + "\n\\ü", Instant.ofEpochSecond(i)});
     }
     IngestResult ok = router.ingest(EVENTS, List.of("company_id", "seq", "body", "at"),
         "company_id", rows).throwIfIncomplete();

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +58,7 @@ class CitusTlsIT {
         .containsEntry("sslrootcert", ca.toString());
     try (ProjectPools pools = ProjectPools.builder().add(fromProperties).add(fromUrl)
         .add(fromEnvironment).build()) {
-      for (String project : java.util.List.of(fromProperties.name(), fromUrl.name(), fromEnvironment.name())) {
+      for (String project : List.of(fromProperties.name(), fromUrl.name(), fromEnvironment.name())) {
         try (Connection c = pools.pool(project).getConnection()) {
           assertThat(tlsVersion(c)).as(project).startsWith("TLSv1.");
         }

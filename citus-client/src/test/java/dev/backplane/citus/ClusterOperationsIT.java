@@ -14,6 +14,7 @@ import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.RequiresCitus;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,7 +216,7 @@ class ClusterOperationsIT {
         if (Sql.exists(c, "SELECT 1 FROM pg_dist_node WHERE nodename = ? AND nodeport = ?", extra.host(), extra.port())) {
           return true;
         }
-      } catch (java.sql.SQLException e) {
+      } catch (SQLException e) {
         throw new AssertionError(e);
       }
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.core.ConfigException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConnectionBudgetTest {
@@ -47,7 +48,7 @@ class ConnectionBudgetTest {
     ConnectionBudget budget = ConnectionBudget.builder().maxConnections(500).superuserReserved(0)
         .adminReserve(0).citusReserve(0).project("app", 10).project("analytics", 5)
         .workerPool("app", 4).workerPool("analytics", 2).citusPerWorker(50).replicas(30).build();
-    ConnectionBudget.ClusterPlan plan = budget.planCluster(java.util.Map.of("10.0.0.2:5432", 200));
+    ConnectionBudget.ClusterPlan plan = budget.planCluster(Map.of("10.0.0.2:5432", 200));
     assertThat(plan.nodes()).hasSize(2);
     ConnectionBudget.NodePlan coordinator = plan.nodes().get(0);
     assertThat(coordinator.fits()).isTrue();
@@ -61,14 +62,14 @@ class ConnectionBudgetTest {
     assertThat(plan.fits()).isFalse();
     assertThat(plan.maxReplicas()).isEqualTo(25);
     assertThat(plan.describe()).contains("does NOT fit: 30 replicas; at most 25 replicas fit every node");
-    assertThat(budget.toBuilder().replicas(25).build().planCluster(java.util.Map.of("10.0.0.2:5432", 200)).fits())
+    assertThat(budget.toBuilder().replicas(25).build().planCluster(Map.of("10.0.0.2:5432", 200)).fits())
         .isTrue();
   }
 
   @Test
   void aWorkerThatCitusAloneCanFillNeverFits() {
     ConnectionBudget.ClusterPlan plan = ConnectionBudget.builder().maxConnections(500).project("app", 5)
-        .citusPerWorker(500).build().planCluster(java.util.Map.of("w:5432", 300));
+        .citusPerWorker(500).build().planCluster(Map.of("w:5432", 300));
     assertThat(plan.nodes().get(1).fits()).isFalse();
     assertThat(plan.nodes().get(1).note()).contains("Citus alone may open 500 connections")
         .contains("set citus.max_shared_pool_size on the coordinator below 292");

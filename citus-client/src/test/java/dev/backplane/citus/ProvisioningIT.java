@@ -9,9 +9,11 @@ import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.RequiresCitus;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -162,7 +164,7 @@ class ProvisioningIT {
     ProjectConfig p = Stacks.project(stack, "half", "it_half_dropped", "it_half_dropped", "half-pw");
     provisioner.provision(p);
     PgNode first = stack.postgres().workers().get(0);
-    try (Connection w = java.sql.DriverManager.getConnection(first.jdbcUrl(stack.postgres().database()),
+    try (Connection w = DriverManager.getConnection(first.jdbcUrl(stack.postgres().database()),
         stack.postgres().user(), stack.postgres().password()); Statement s = w.createStatement()) {
       s.execute("SET citus.enable_ddl_propagation = off");
       s.execute("SET citus.enable_create_database_propagation = off");
@@ -187,10 +189,10 @@ class ProvisioningIT {
   }
 
   static void assertDatabaseGoneEverywhere(BackplaneStack stack, String db) throws SQLException {
-    List<PgNode> nodes = new java.util.ArrayList<>(stack.postgres().workers());
+    List<PgNode> nodes = new ArrayList<>(stack.postgres().workers());
     nodes.add(stack.postgres().coordinator());
     for (PgNode n : nodes) {
-      try (Connection c = java.sql.DriverManager.getConnection(n.jdbcUrl(stack.postgres().database()),
+      try (Connection c = DriverManager.getConnection(n.jdbcUrl(stack.postgres().database()),
           stack.postgres().user(), stack.postgres().password())) {
         assertThat(Sql.exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", db))
             .as("database %s on %s", db, n.name()).isFalse();

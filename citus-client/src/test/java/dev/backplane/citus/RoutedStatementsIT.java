@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ class RoutedStatementsIT {
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE rs_kv SET v = ? WHERE id = ?")) {
-        ps.setNull(1, java.sql.Types.VARCHAR);
+        ps.setNull(1, Types.VARCHAR);
         ps.setLong(2, key);
         ps.executeUpdate();
         ps.setString(1, "v" + key);

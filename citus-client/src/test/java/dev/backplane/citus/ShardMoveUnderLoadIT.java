@@ -12,9 +12,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -89,14 +95,14 @@ class ShardMoveUnderLoadIT {
     AtomicLong updates = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     Map<String, Long> servedBy = new ConcurrentHashMap<>();
-    List<String> wrongAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> wrongAnswers = Collections.synchronizedList(new ArrayList<>());
     // Updates that changed no row although the row exists (none expected: see TenantScope.Session#update).
-    List<String> missedUpdates = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Throwable> firstErrors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> missedUpdates = Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> firstErrors = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
     // Every acknowledged insert, so that a lost one can be named with its route and its time.
-    java.util.Queue<String> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    java.util.Queue<String> phases = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    Queue<String> acked = new ConcurrentLinkedQueue<>();
+    Queue<String> phases = new ConcurrentLinkedQueue<>();
     long origin = System.nanoTime();
     try (CitusRouter router = CitusRouter.builder(project).addressMapping(Stacks.addressMapping(stack)).refreshInterval(REFRESH).build()) {
       List<Thread> load = new ArrayList<>();
@@ -184,7 +190,7 @@ class ShardMoveUnderLoadIT {
           // The router sends key 1 to its new node within a bounded time.
           long moved = System.nanoTime();
           long deadline = moved + bound.toNanos();
-          while (!router.route(KV, 1L).node().equals(java.util.Optional.of(target))
+          while (!router.route(KV, 1L).node().equals(Optional.of(target))
               && System.nanoTime() < deadline) {
             Thread.sleep(10);
           }
@@ -207,7 +213,7 @@ class ShardMoveUnderLoadIT {
         target = holder(shard);
         long split = System.nanoTime();
         long deadline = split + bound.toNanos();
-        while (!router.route(KV, 1L).node().equals(java.util.Optional.of(target))
+        while (!router.route(KV, 1L).node().equals(Optional.of(target))
             && System.nanoTime() < deadline) {
           Thread.sleep(10);
         }
@@ -230,7 +236,7 @@ class ShardMoveUnderLoadIT {
       assertThat(wrongAnswers).as("wrong answers").isEmpty();
       assertThat(reads.get()).isGreaterThan(500);
       assertThat(transactions.get()).isGreaterThan(20);
-      java.util.Set<String> stored = new java.util.HashSet<>();
+      Set<String> stored = new HashSet<>();
       try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT id, seq FROM mv_log")) {
         while (rs.next()) {
           stored.add(rs.getLong(1) + "/" + rs.getLong(2));

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -118,7 +121,7 @@ class TenantContextTest {
       // After the request, the same pool thread has no tenant.
       assertThat(pool.submit(TenantContext::current).get()).isEmpty();
       // A task wrapped without a tenant runs without one, even on a thread that has one.
-      java.util.concurrent.Callable<Optional<Object>> none = TenantContext.wrap(TenantContext::current);
+      Callable<Optional<Object>> none = TenantContext.wrap(TenantContext::current);
       try (TenantContext.Scope s = TenantContext.open(5L)) {
         assertThat(none.call()).isEmpty(); // run by the caller's own thread
         assertThat(TenantContext.current()).contains(5L);
@@ -132,7 +135,7 @@ class TenantContextTest {
   @Test
   void callerRunsTasksNestAndRestore() throws Exception {
     ThreadPoolExecutor pool = new ThreadPoolExecutor(0, 1, 1, TimeUnit.SECONDS,
-        new java.util.concurrent.SynchronousQueue<>(), new ThreadPoolExecutor.CallerRunsPolicy());
+        new SynchronousQueue<>(), new ThreadPoolExecutor.CallerRunsPolicy());
     try (TenantContext.Scope s = TenantContext.open(1L)) {
       Runnable other;
       try (TenantContext.Scope t = TenantContext.open(2L)) {
@@ -140,7 +143,7 @@ class TenantContextTest {
           assertThat(TenantContext.current()).contains(2L);
         });
       }
-      java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+      CountDownLatch busy = new CountDownLatch(1);
       pool.execute(() -> {
         try {
           busy.await();

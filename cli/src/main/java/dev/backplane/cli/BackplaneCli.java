@@ -13,6 +13,7 @@ import dev.backplane.citus.ProjectProvisioner;
 import dev.backplane.citus.ProvisionResult;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Settings;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -95,8 +96,8 @@ public final class BackplaneCli {
    */
   public static int execute(Map<String, String> env, PrintStream out, PrintStream err,
       boolean terminal, String... args) {
-    PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
-    PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+    PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+    PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
     CommandLine cl = new CommandLine(new BackplaneCli(env, o, terminal));
     cl.setOut(o);
     cl.setErr(e);

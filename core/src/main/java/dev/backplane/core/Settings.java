@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -61,7 +62,7 @@ public final class Settings {
    */
   public static Settings systemPropertiesThenEnvironment() {
     return new Settings(name -> {
-      String v = System.getProperty(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+      String v = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
       return v != null ? v : System.getenv(name);
     }, "setting");
   }
@@ -133,7 +134,7 @@ public final class Settings {
     if (v.isEmpty()) {
       return fallback;
     }
-    switch (v.get().toLowerCase(java.util.Locale.ROOT)) {
+    switch (v.get().toLowerCase(Locale.ROOT)) {
       case "true": case "yes": case "1": case "on":
         return true;
       case "false": case "no": case "0": case "off":

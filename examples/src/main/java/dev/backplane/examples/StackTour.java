@@ -16,6 +16,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Prints the stack's endpoints and one health line per service, checked with real clients. */
 final class StackTour {
@@ -93,8 +95,8 @@ final class StackTour {
     }
   }
 
-  private static java.util.List<PgNode> allNodes(PostgresInfo pg) {
-    java.util.List<PgNode> all = new java.util.ArrayList<>();
+  private static List<PgNode> allNodes(PostgresInfo pg) {
+    List<PgNode> all = new ArrayList<>();
     all.add(pg.coordinator());
     all.addAll(pg.workers());
     return all;

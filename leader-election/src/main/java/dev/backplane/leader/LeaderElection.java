@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -707,7 +708,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     }
   }
 
-  private void dispatch(java.util.function.Consumer<LeadershipListener> event) {
+  private void dispatch(Consumer<LeadershipListener> event) {
     for (OrderedDispatcher<LeadershipListener> d : listeners) {
       d.offer(event);
     }

@@ -1,8 +1,10 @@
 package dev.backplane.leader;
 
+import java.util.concurrent.Executor;
+
 /**
  * Told when this replica starts and stops leading. Register with
- * {@link LeaderElection#addListener(LeadershipListener, java.util.concurrent.Executor)}.
+ * {@link LeaderElection#addListener(LeadershipListener, Executor)}.
  *
  * <p>Calls to one listener come one at a time and in order: {@code onElected} and
  * {@code onRevoked} alternate, starting with {@code onElected}. They are delivered through the

@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -233,7 +234,7 @@ class LeaderChaosIT {
   }
 
   private static void faultThreadSubmit(ExecutorService faultThread, Runnable fault) {
-    if (faultThread instanceof java.util.concurrent.ThreadPoolExecutor t && t.getActiveCount() + t.getQueue().size() > 0) {
+    if (faultThread instanceof ThreadPoolExecutor t && t.getActiveCount() + t.getQueue().size() > 0) {
       return; // one fault at a time
     }
     faultThread.execute(fault);

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -309,7 +310,7 @@ class LeaderElectionIT {
     long oldTerm = leader.election().currentToken().orElseThrow().term();
     RedisHa probe = Harness.redis(stack);
     toClose.add(probe);
-    java.util.concurrent.atomic.AtomicLong eventAt = new java.util.concurrent.atomic.AtomicLong();
+    AtomicLong eventAt = new AtomicLong();
     probe.addFailoverListener(e -> eventAt.compareAndSet(0, System.nanoTime()), Runnable::run);
     Harness.awaitCoolDown(stack, probe);
     long killAt = System.nanoTime();

@@ -8,6 +8,8 @@ import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +28,7 @@ class LeaderTlsIT {
   void electsHandsOverAndRidesAFailoverOverTls(BackplaneStack stack) {
     String name = Harness.uniqueName("tls");
     List<RedisHa> clients = new ArrayList<>();
-    Map<LeaderElection, Recorder> electors = new java.util.LinkedHashMap<>();
+    Map<LeaderElection, Recorder> electors = new LinkedHashMap<>();
     try {
       for (int i = 0; i < 3; i++) {
         RedisHa ha = Harness.redis(stack);
@@ -70,7 +72,7 @@ class LeaderTlsIT {
   }
 
   /** Waits (generously: Sentinel failovers and a shared machine) until exactly one elector leads. */
-  private static LeaderElection theLeader(java.util.Collection<LeaderElection> electors) {
+  private static LeaderElection theLeader(Collection<LeaderElection> electors) {
     await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(10))
         .until(() -> electors.stream().filter(LeaderElection::isLeader).count() == 1);
     Optional<LeaderElection> leader = electors.stream().filter(LeaderElection::isLeader).findFirst();

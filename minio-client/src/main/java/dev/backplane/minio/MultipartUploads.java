@@ -16,10 +16,12 @@ import io.minio.http.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import okhttp3.HttpUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,14 +153,14 @@ public final class MultipartUploads {
     }
     long total = 0;
     List<Part> sorted = new ArrayList<>(request.parts());
-    sorted.sort(java.util.Comparator.comparingInt(Part::PartNumber));
+    sorted.sort(Comparator.comparingInt(Part::PartNumber));
     io.minio.messages.Part[] sdkParts = new io.minio.messages.Part[sorted.size()];
     for (int i = 0; i < sorted.size(); i++) {
       Part p = sorted.get(i);
       ListedPart h = held.get(p.PartNumber());
       if (h == null) {
         throw new UploadRefusedException(Reason.PARTS, "part " + p.PartNumber() + " of upload for key '"
-            + key + "' was never uploaded; the server holds parts " + new java.util.TreeSet<>(held.keySet()));
+            + key + "' was never uploaded; the server holds parts " + new TreeSet<>(held.keySet()));
       }
       if (p.ETag() == null || !Uploads.unquote(p.ETag()).equals(h.ETag())) {
         throw new UploadRefusedException(Reason.PARTS, "part " + p.PartNumber() + " of upload for key '"

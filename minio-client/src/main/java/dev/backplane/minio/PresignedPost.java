@@ -2,6 +2,8 @@ package dev.backplane.minio;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +22,7 @@ import java.util.Map;
 public record PresignedPost(URI url, Map<String, String> fields, String key, Instant expiresAt) {
 
   public PresignedPost {
-    fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }
 
   @Override

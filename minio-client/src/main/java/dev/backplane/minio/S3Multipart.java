@@ -2,6 +2,7 @@ package dev.backplane.minio;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The JSON messages of the S3 multipart protocol that Uppy's {@code @uppy/aws-s3} (multipart) plugin
@@ -51,7 +52,7 @@ public final class S3Multipart {
 
     @Override
     public String toString() {
-      return "SignPartsResponse[parts=" + new java.util.TreeSet<>(presignedUrls.keySet()) + "]";
+      return "SignPartsResponse[parts=" + new TreeSet<>(presignedUrls.keySet()) + "]";
     }
   }
 

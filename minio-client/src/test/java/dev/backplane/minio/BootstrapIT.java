@@ -9,6 +9,7 @@ import dev.backplane.minio.BootstrapReport.Outcome;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.S3Info;
+import java.net.ServerSocket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +60,7 @@ class BootstrapIT {
   @Test
   void transientFailuresAreRetriedThenReportedClearly() throws Exception {
     int closedPort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+    try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
     MinioConfig config = MinioConfig.builder().endpoint("http://127.0.0.1:" + closedPort)

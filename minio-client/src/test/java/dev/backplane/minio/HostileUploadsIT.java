@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -112,7 +113,7 @@ class HostileUploadsIT {
   void aReplayCannotChangeAConfirmedAndMovedObject() throws Exception {
     byte[] first = bytes(100);
     byte[] other = new byte[100];
-    java.util.Arrays.fill(other, (byte) 'x');
+    Arrays.fill(other, (byte) 'x');
     PresignedRequest put = uploads.presignPut(UploadRequest.of("pending/t", "a.png", "image/png").withSize(100));
     assertThat(status(put, put.headers(), first)).isEqualTo(200);
     ConfirmedUpload confirmed = uploads.confirm(put.key(), 100, "image/png");

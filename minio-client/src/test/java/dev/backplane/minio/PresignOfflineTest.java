@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class PresignOfflineTest {
     assertThat(post.url().toString()).isEqualTo("https://files.invalid/uploads/");
     assertThat(post.fields()).containsKeys("key", "Content-Type", "policy", "x-amz-algorithm",
         "x-amz-credential", "x-amz-date", "x-amz-signature");
-    String policy = new String(java.util.Base64.getDecoder().decode(post.fields().get("policy")), StandardCharsets.UTF_8);
+    String policy = new String(Base64.getDecoder().decode(post.fields().get("policy")), StandardCharsets.UTF_8);
     assertThat(policy).contains("[\"content-length-range\",0,1000]").contains("\"$key\",\"" + post.key() + "\"");
   }
 

@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -242,7 +243,7 @@ class PresignedUploadsIT {
   @Test
   void aFormPostWithAnotherKeyIsRefused() throws Exception {
     PresignedPost post = uploads.presignPost(UploadRequest.of("forms/7", "note.txt", "text/plain").withSize(10));
-    Map<String, String> fields = new java.util.LinkedHashMap<>(post.fields());
+    Map<String, String> fields = new LinkedHashMap<>(post.fields());
     fields.put("key", "forms/8/stolen.txt");
     HttpResponse<String> r = postForm(new PresignedPost(post.url(), fields, post.key(), post.expiresAt()), bytes(10));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(403);

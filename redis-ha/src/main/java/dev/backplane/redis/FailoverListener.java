@@ -1,8 +1,10 @@
 package dev.backplane.redis;
 
+import java.util.concurrent.Executor;
+
 /**
  * Told when the master moves. Register with {@link RedisHa#addFailoverListener(FailoverListener,
- * java.util.concurrent.Executor)}.
+ * Executor)}.
  *
  * <p>By the time the listener runs, connections from {@link RedisHa#connectMaster()} are already
  * being moved to the new master. The state may have moved on again since the event: use

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,12 +216,12 @@ public final class RedisHa implements AutoCloseable {
     return connection;
   }
 
-  private <C> C connect(String what, java.util.function.Supplier<C> connector) {
+  private <C> C connect(String what, Supplier<C> connector) {
     try {
       return connector.get();
     } catch (RuntimeException e) {
       String where = currentMaster().toString();
-      String all = messages(e).toLowerCase(java.util.Locale.ROOT);
+      String all = messages(e).toLowerCase(Locale.ROOT);
       String hint = TlsHints.hint(e, config).map(h -> " " + h).orElseGet(() ->
           all.contains("wrongpass") || all.contains("noauth") || all.contains("auth")
               ? " rejected the credentials (check REDIS_PASSWORD / REDIS_USERNAME)"

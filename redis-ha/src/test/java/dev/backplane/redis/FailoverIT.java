@@ -11,6 +11,7 @@ import dev.backplane.testkit.RedisInfo;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -74,7 +75,7 @@ class FailoverIT {
       ha.addFailoverListener(events::add, Runnable::run);
       RedisCommands<String, String> redis = ha.connectMaster().sync();
       FailoverRetry retry = FailoverRetry.withDefaults("failover-it");
-      List<Call> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<Call> calls = Collections.synchronizedList(new ArrayList<>());
       String prefix = "redis-ha:failover:" + fault + ":";
       stopWriting = false;
       Thread writer = new Thread(() -> {

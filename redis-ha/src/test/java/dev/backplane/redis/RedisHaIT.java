@@ -22,6 +22,9 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.HashMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Connecting, reading from replicas, health and configuration errors against the harness's Redis. */
@@ -85,7 +88,7 @@ class RedisHaIT {
   void pubSubGoesThroughTheMaster(BackplaneStack stack) throws InterruptedException {
     try (RedisHa ha = RedisHa.create(ItSupport.config(stack.redis()))) {
       StatefulRedisPubSubConnection<String, String> sub = ha.connectPubSub();
-      java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+      BlockingQueue<String> got = new LinkedBlockingQueue<>();
       sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
         @Override
         public void message(String channel, String message) {
@@ -94,7 +97,7 @@ class RedisHaIT {
       });
       sub.sync().subscribe("redis-ha:it:events");
       ha.connectMaster().sync().publish("redis-ha:it:events", "ping-1");
-      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ping-1");
+      assertThat(got.poll(5, TimeUnit.SECONDS)).isEqualTo("ping-1");
     }
   }
 

@@ -8,6 +8,7 @@ import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +37,7 @@ class LeaderOnlyIT {
   }
 
   ConfigurableApplicationContext start(BackplaneStack stack, String election, Map<String, Object> seeds) {
-    Map<String, Object> env = new java.util.HashMap<>(seeds);
+    Map<String, Object> env = new HashMap<>(seeds);
     env.putAll(stack.redis().environment());
     ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("backplane.leader.name=" + election, "spring.main.banner-mode=off",

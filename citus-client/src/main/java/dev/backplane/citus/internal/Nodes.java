@@ -3,9 +3,11 @@ package dev.backplane.citus.internal;
 import dev.backplane.citus.ProjectConfig;
 import dev.backplane.core.AddressMapping;
 import dev.backplane.core.HostPort;
+import java.net.URLEncoder;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -70,7 +72,7 @@ public final class Nodes {
     Connection c;
     try {
       c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + a.port() + "/"
-          + java.net.URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
+          + URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
     } catch (SQLException e) {
       throw ConnectFailures.explain(e, host + ":" + a.port(), p);
     }
@@ -94,7 +96,7 @@ public final class Nodes {
     try (Connection main = coordinator(admin.database())) {
       List<String> all = Sql.query(main, "SELECT datname FROM pg_database WHERE datallowconn"
           + " AND NOT datistemplate ORDER BY datname <> ?, datname", rs -> rs.getString(1), admin.database());
-      List<String> citus = new java.util.ArrayList<>();
+      List<String> citus = new ArrayList<>();
       for (String db : all) {
         try (Connection c = coordinator(db)) {
           if (citusVersion(c).isPresent() && Sql.exists(c, "SELECT 1 FROM pg_dist_node")) {

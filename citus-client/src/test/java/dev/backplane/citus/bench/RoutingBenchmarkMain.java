@@ -15,6 +15,7 @@ import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.ServerCpu;
 import dev.backplane.testkit.StackConfig;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -362,7 +363,7 @@ public final class RoutingBenchmarkMain {
     Result copy = measure("one COPY through the coordinator", "rows", 1, (t, rnd) -> {
       try (Connection c = coordinator.getConnection()) {
         return c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-            "COPY bench_events (tenant_id, id, payload) FROM STDIN", new java.io.ByteArrayInputStream(copyData));
+            "COPY bench_events (tenant_id, id, payload) FROM STDIN", new ByteArrayInputStream(copyData));
       }
     });
     truncate(coordinator);

@@ -15,9 +15,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -108,7 +110,7 @@ public final class CitusStep implements DemoStep {
       users.add(new Object[] {id, "user " + id, COUNTRY_CODES[(int) (id % COUNTRY_CODES.length)]});
     }
     List<Object[]> orders = new ArrayList<>();
-    java.time.Instant start = java.time.Instant.parse("2025-01-01T00:00:00Z");
+    Instant start = Instant.parse("2025-01-01T00:00:00Z");
     for (long id = 1; id <= USER_COUNT; id++) {
       for (int o = 1; o <= ORDERS_PER_USER; o++) {
         orders.add(new Object[] {id, (long) o, 100 + random.nextInt(9_900), start.plusSeconds(id * 60 + o)});
@@ -234,7 +236,7 @@ public final class CitusStep implements DemoStep {
     }
   }
 
-  private static String where(java.util.Optional<HostPort> node) {
+  private static String where(Optional<HostPort> node) {
     return node.map(HostPort::toString).orElse("coordinator");
   }
 }

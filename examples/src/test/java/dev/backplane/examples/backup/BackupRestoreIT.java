@@ -18,6 +18,8 @@ import io.minio.MinioClient;
 import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.LifecycleRule;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -269,8 +271,8 @@ class BackupRestoreIT {
           "DB_NAME", source.database(), "DB_USER", pg.user(), "DB_PASSWORD", pg.password(),
           "MINIO_ENDPOINT", stack.s3().endpoint().toString(), "MINIO_ACCESS_KEY", stack.s3().accessKey(),
           "MINIO_SECRET_KEY", stack.s3().secretKey(), "MINIO_REGION", stack.s3().region(), "MINIO_BUCKET", "bk-cli"));
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
 
       assertThat(BackupCommand.run(List.of("backup", "3"), settings, out)).as(bytes.toString()).isZero();
       assertThat(bytes.toString()).contains("ok     bk_cli_src -> bk-cli/backups/bk_cli_src/");

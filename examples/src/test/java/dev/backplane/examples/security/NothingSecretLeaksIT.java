@@ -31,6 +31,7 @@ import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.StackConfig;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -376,7 +377,7 @@ class NothingSecretLeaksIT {
       }
       try {
         original.write(b);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // the console is best effort
       }
     }
@@ -388,7 +389,7 @@ class NothingSecretLeaksIT {
       }
       try {
         original.write(b, off, len);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         // the console is best effort
       }
     }

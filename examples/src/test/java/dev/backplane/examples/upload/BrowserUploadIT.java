@@ -24,8 +24,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -146,7 +148,7 @@ class BrowserUploadIT {
           v -> assertThat(v).isIn("*", origin));
       // "*" exposes every header to requests without credentials (Uppy's XHRs send none).
       assertThat(put.headers().firstValue("Access-Control-Expose-Headers")).hasValueSatisfying(
-          v -> assertThat(v.equals("*") || v.toLowerCase(java.util.Locale.ROOT).contains("etag"))
+          v -> assertThat(v.equals("*") || v.toLowerCase(Locale.ROOT).contains("etag"))
               .as("Access-Control-Expose-Headers: " + v).isTrue());
       uploads.multipart().abort("it/cors", created.key(), created.uploadId());
     }
@@ -168,7 +170,7 @@ class BrowserUploadIT {
       return ((Number) ((JavascriptExecutor) d).executeScript("return window.uploads.length")).intValue() >= count;
     });
     List<Map<String, Object>> uploads = (List<Map<String, Object>>) driver.executeScript("return window.uploads");
-    Map<String, Map<String, Object>> byName = new java.util.HashMap<>();
+    Map<String, Map<String, Object>> byName = new HashMap<>();
     uploads.forEach(u -> byName.put((String) u.get("name"), u));
     return byName;
   }

@@ -18,6 +18,7 @@ import io.minio.messages.LifecycleRule;
 import io.minio.messages.RuleFilter;
 import io.minio.messages.Status;
 import io.minio.messages.VersioningConfiguration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -89,7 +90,7 @@ public final class Buckets {
     }
     if (setup.temporaryPrefix() != null) {
       wanted.add(new LifecycleRule(Status.ENABLED, null,
-          new Expiration((java.time.ZonedDateTime) null, setup.expireTemporaryAfterDays(), null),
+          new Expiration((ZonedDateTime) null, setup.expireTemporaryAfterDays(), null),
           new RuleFilter(setup.temporaryPrefix()), EXPIRE_RULE_ID, null, null, null));
     }
     LifecycleConfiguration current = sdk.call("getBucketLifecycle " + bucket,

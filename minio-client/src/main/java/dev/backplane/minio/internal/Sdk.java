@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +121,7 @@ public final class Sdk implements AutoCloseable {
 
   private static Exception unwrap(ExecutionException e) {
     Throwable c = e.getCause();
-    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+    while (c instanceof CompletionException && c.getCause() != null) {
       c = c.getCause();
     }
     return c instanceof Exception ex ? ex : new RuntimeException(c);

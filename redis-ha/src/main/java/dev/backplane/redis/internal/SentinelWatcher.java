@@ -12,13 +12,20 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -102,7 +109,7 @@ public final class SentinelWatcher implements AutoCloseable {
         checkQueued.set(false);
         check();
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       checkQueued.set(false); // closing
     }
   }
@@ -197,8 +204,8 @@ public final class SentinelWatcher implements AutoCloseable {
   /** What every Sentinel said; the master is the answer with the newest configuration epoch. */
   record Lookup(Map<RedisURI, Answer> answers, Map<RedisURI, Throwable> errors, List<RedisURI> unknown) {
 
-    java.util.Optional<Answer> newest() {
-      return answers.values().stream().max(java.util.Comparator.comparingLong(Answer::epoch));
+    Optional<Answer> newest() {
+      return answers.values().stream().max(Comparator.comparingLong(Answer::epoch));
     }
 
     Throwable firstError() {
@@ -241,8 +248,8 @@ public final class SentinelWatcher implements AutoCloseable {
   }
 
   private Lookup lookup() {
-    Map<RedisURI, Answer> answers = new java.util.LinkedHashMap<>();
-    Map<RedisURI, Throwable> errors = new java.util.LinkedHashMap<>();
+    Map<RedisURI, Answer> answers = new LinkedHashMap<>();
+    Map<RedisURI, Throwable> errors = new LinkedHashMap<>();
     List<RedisURI> unknown = new ArrayList<>();
     for (RedisURI s : sentinels) {
       if (closed.get()) {
@@ -279,16 +286,16 @@ public final class SentinelWatcher implements AutoCloseable {
       return;
     }
     scheduler.shutdownNow();
-    List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
+    List<CompletableFuture<Void>> closing = new ArrayList<>();
     subscriptions.values().forEach(c -> closing.add(c.closeAsync()));
     queries.values().forEach(c -> closing.add(c.closeAsync()));
     subscriptions.clear();
     queries.clear();
     try {
       // Wait, so that the client's own shutdown does not close them a second time.
-      java.util.concurrent.CompletableFuture.allOf(closing.toArray(new java.util.concurrent.CompletableFuture<?>[0]))
+      CompletableFuture.allOf(closing.toArray(new CompletableFuture<?>[0]))
           .get(2, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       log.debug("closing Sentinel connections: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

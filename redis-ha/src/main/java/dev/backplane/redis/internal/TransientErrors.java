@@ -4,6 +4,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
+import java.io.IOException;
 import java.util.List;
 
 /** Which errors a failover causes, and so are worth retrying for a command that is safe to repeat. */
@@ -21,7 +22,7 @@ public final class TransientErrors {
   public static boolean isTransient(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause()) {
       if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
-          || e instanceof java.io.IOException) {
+          || e instanceof IOException) {
         return true;
       }
       if (e instanceof RedisCommandExecutionException) {

@@ -6,6 +6,7 @@ import dev.backplane.spring.properties.RedisProperties;
 import dev.backplane.spring.properties.LeaderProperties;
 import dev.backplane.spring.properties.ProjectProperties;
 import dev.backplane.spring.properties.S3Properties;
+import java.net.URLEncoder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -162,7 +163,7 @@ public final class SeedSettings {
   }
 
   private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static void put(Map<String, String> m, String name, Object value) {

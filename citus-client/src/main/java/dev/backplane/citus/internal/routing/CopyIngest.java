@@ -11,7 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -21,6 +24,7 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,8 +216,8 @@ public final class CopyIngest {
       out.append(d.toPlainString());
     } else if (v instanceof Number || v instanceof UUID || v instanceof LocalDate
         || v instanceof LocalDateTime || v instanceof LocalTime || v instanceof OffsetDateTime
-        || v instanceof OffsetTime || v instanceof Instant || v instanceof java.sql.Timestamp
-        || v instanceof java.sql.Date || v instanceof java.sql.Time) {
+        || v instanceof OffsetTime || v instanceof Instant || v instanceof Timestamp
+        || v instanceof Date || v instanceof Time) {
       // Double.toString gives NaN, Infinity, 1.0E10: all accepted by float8 and numeric input.
       escape(v.toString(), out);
     } else if (v instanceof ZonedDateTime z) {
@@ -251,7 +255,7 @@ public final class CopyIngest {
 
     void add(int row, CharSequence line) {
       if (size == rows.length) {
-        rows = java.util.Arrays.copyOf(rows, size * 2);
+        rows = Arrays.copyOf(rows, size * 2);
       }
       rows[size++] = row;
       byte[] b = line.toString().getBytes(StandardCharsets.UTF_8);
@@ -259,7 +263,7 @@ public final class CopyIngest {
     }
 
     int[] rows() {
-      return java.util.Arrays.copyOf(rows, size);
+      return Arrays.copyOf(rows, size);
     }
   }
 }

@@ -21,7 +21,7 @@ public enum DistributionType {
   TEXT("text", 25, "String"),
   VARCHAR("varchar", 1043, "String"),
   BPCHAR("bpchar", 1042, "String"),
-  UUID("uuid", 2950, "java.util.UUID");
+  UUID("uuid", 2950, "UUID");
 
   private final String pgName;
   private final int oid;

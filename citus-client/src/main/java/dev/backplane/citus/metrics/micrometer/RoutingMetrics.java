@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,7 @@ public final class RoutingMetrics implements RoutingListener {
 
   /** Meters in {@code registry}. */
   public static RoutingMetrics create(MeterRegistry registry) {
-    return new RoutingMetrics(java.util.Objects.requireNonNull(registry, "registry"));
+    return new RoutingMetrics(Objects.requireNonNull(registry, "registry"));
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Date;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class CopyIngestTest {
   void unknownTypesAndNulCharactersAreRefused() {
     assertThatThrownBy(() -> enc(new Object())).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("java.lang.Object");
-    assertThatThrownBy(() -> enc(new java.util.Date())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> enc(new Date())).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> enc("a\0b")).hasMessageContaining("NUL");
   }
 }

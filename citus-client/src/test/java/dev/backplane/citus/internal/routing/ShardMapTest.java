@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class ShardMapTest {
     shards.add(new Shard(21, "t_21", -5000, -5000, List.of(W1)));
     shards.add(new Shard(22, "t_22", -4999, split.maxValue(), List.of(W1)));
     // Out of order on purpose: the map sorts.
-    java.util.Collections.reverse(shards);
+    Collections.reverse(shards);
     ShardMap map = ShardMap.ofHashRanges(shards);
     assertThat(map.isUniform()).isFalse();
     assertThat(map.coversAllHashes()).isTrue();

@@ -15,6 +15,7 @@ import io.minio.messages.LifecycleConfiguration;
 import io.minio.messages.LifecycleRule;
 import io.minio.messages.RuleFilter;
 import io.minio.messages.Status;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -99,7 +100,7 @@ public final class S3 implements AutoCloseable {
       return new Step(Feature.LIFECYCLE, Outcome.ALREADY_DONE, "backups under " + prefix + " expire after " + days + " days");
     }
     others.add(new LifecycleRule(Status.ENABLED, null,
-        new Expiration((java.time.ZonedDateTime) null, days, null), new RuleFilter(prefix),
+        new Expiration((ZonedDateTime) null, days, null), new RuleFilter(prefix),
         RETENTION_RULE_ID, null, null, null));
     client.setBucketLifecycle(SetBucketLifecycleArgs.builder().bucket(bucket)
         .config(new LifecycleConfiguration(others)).build());

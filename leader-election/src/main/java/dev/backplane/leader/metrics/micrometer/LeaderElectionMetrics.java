@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Micrometer meters of a {@link LeaderElection}, tagged {@code election}:
@@ -37,7 +38,7 @@ public final class LeaderElectionMetrics implements MeterBinder {
 
   /** Meters of {@code election}, once bound. */
   public static LeaderElectionMetrics of(LeaderElection election) {
-    return new LeaderElectionMetrics(java.util.Objects.requireNonNull(election, "election"));
+    return new LeaderElectionMetrics(Objects.requireNonNull(election, "election"));
   }
 
   @Override

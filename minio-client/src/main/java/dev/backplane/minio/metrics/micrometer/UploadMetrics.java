@@ -6,6 +6,7 @@ import dev.backplane.minio.UploadRefusedException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Micrometer meters of {@link dev.backplane.minio.Uploads}, as its {@link UploadListener}, tagged
@@ -30,7 +31,7 @@ public final class UploadMetrics implements UploadListener {
 
   /** Meters in {@code registry}. */
   public static UploadMetrics create(MeterRegistry registry) {
-    return new UploadMetrics(java.util.Objects.requireNonNull(registry, "registry"));
+    return new UploadMetrics(Objects.requireNonNull(registry, "registry"));
   }
 
   @Override

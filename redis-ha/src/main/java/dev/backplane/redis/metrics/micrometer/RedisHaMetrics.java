@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import reactor.core.Disposable;
 
 /**
@@ -34,7 +35,7 @@ public final class RedisHaMetrics implements MeterBinder, AutoCloseable {
 
   /** Meters of {@code redis}, once bound. */
   public static RedisHaMetrics of(RedisHa redis) {
-    return new RedisHaMetrics(java.util.Objects.requireNonNull(redis, "redis"));
+    return new RedisHaMetrics(Objects.requireNonNull(redis, "redis"));
   }
 
   @Override
