@@ -2,6 +2,7 @@ package dev.backplane.citus;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.citus.internal.Transactions;
 import dev.backplane.citus.internal.routing.CitusMetadata;
 import dev.backplane.citus.internal.routing.CitusNode;
 import dev.backplane.citus.internal.routing.CopyIngest;
@@ -239,25 +240,7 @@ public final class CitusRouter implements AutoCloseable {
       throw Sql.fail("getting a connection for " + route, e);
     }
     try (c) {
-      c.setAutoCommit(false);
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException ignored) {
-          // broken connection: the pool discards it
-        }
-        throw e;
-      } finally {
-        try {
-          c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // same
-        }
-      }
+      return Transactions.run(c, work);
     } catch (SQLException e) {
       failed(route, e);
       throw Sql.fail("work on " + route, e);

@@ -1,6 +1,7 @@
 package dev.backplane.citus;
 
 import dev.backplane.citus.internal.Sql;
+import dev.backplane.citus.internal.Transactions;
 import dev.backplane.core.RetryPolicy;
 import dev.backplane.core.internal.Checks;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -139,18 +140,7 @@ public final class SqlRetry {
       throw classify(e, Phase.CONNECTING, idempotent, "getting a connection");
     }
     try (c) {
-      boolean auto = c.getAutoCommit();
-      c.setAutoCommit(false);
-      try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        restoreAutoCommit(c, auto);
-      }
+      return Transactions.run(c, work);
     } catch (SQLException e) {
       throw classify(e, Phase.WORKING, idempotent, "running the work");
     }
@@ -163,24 +153,6 @@ public final class SqlRetry {
       return new TransientFailure(e);
     }
     return Sql.fail(doing, e);
-  }
-
-  private static void rollbackQuietly(Connection c) {
-    try {
-      c.rollback();
-    } catch (SQLException ignored) {
-      // The connection is broken; the pool will discard it.
-    }
-  }
-
-  private static void restoreAutoCommit(Connection c, boolean auto) {
-    try {
-      if (!c.isClosed()) {
-        c.setAutoCommit(auto);
-      }
-    } catch (SQLException ignored) {
-      // Same as above.
-    }
   }
 
   /** Marks a failure that may be retried; never escapes this class. */
