@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -162,7 +163,15 @@ public final class ConnectionBudget {
    * A worker that cannot be reached does not fit.
    */
   public ClusterPlan checkCluster(ProjectConfig admin) {
-    Nodes nodes = new Nodes(admin, AddressMapping.identity());
+    return checkCluster(admin, AddressMapping.identity());
+  }
+
+  /**
+   * As {@link #checkCluster(ProjectConfig)}, reaching each worker where {@code addressMapping}
+   * says (the nodes as Citus registers them may not be reachable from here: containers, NAT).
+   */
+  public ClusterPlan checkCluster(ProjectConfig admin, AddressMapping addressMapping) {
+    Nodes nodes = new Nodes(admin, Objects.requireNonNull(addressMapping, "addressMapping"));
     try (Connection c = nodes.coordinator(admin.database())) {
       int[] coord = limits(c);
       Plan cp = toBuilder().maxConnections(coord[0]).superuserReserved(coord[1]).build().plan();

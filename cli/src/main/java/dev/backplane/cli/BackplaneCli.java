@@ -11,6 +11,7 @@ import dev.backplane.citus.ProjectConfig;
 import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.ProjectProvisioner;
 import dev.backplane.citus.ProvisionResult;
+import dev.backplane.core.AddressMapping;
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Settings;
 import java.io.OutputStreamWriter;
@@ -70,6 +71,11 @@ public final class BackplaneCli {
   @Option(names = "--user", description = "a superuser (default: $DB_USER); the password is $DB_PASSWORD")
   String user;
 
+  @Option(names = "--address-map", description = "reported=reachable,... where this machine reaches"
+      + " the nodes Citus names at other addresses, e.g. worker-0:5432=127.0.0.1:32771"
+      + " (default: $CITUS_ADDRESS_MAP)")
+  String addressMap;
+
   @Option(names = "--plain", description = "plain progress lines even on a terminal")
   boolean plain;
 
@@ -110,6 +116,17 @@ public final class BackplaneCli {
     o.flush();
     e.flush();
     return code;
+  }
+
+  /** Where this machine reaches the nodes Citus names: {@code --address-map}, else {@code $CITUS_ADDRESS_MAP}. */
+  AddressMapping addressMapping() {
+    String text = addressMap != null ? addressMap : env.get("CITUS_ADDRESS_MAP");
+    try {
+      return AddressMapping.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException((addressMap != null ? "--address-map " : "CITUS_ADDRESS_MAP ")
+          + e.getMessage() + ", e.g. worker-0:5432=127.0.0.1:32771", e);
+    }
   }
 
   /** The admin connection settings from the environment and the flags. */
@@ -179,7 +196,8 @@ public final class BackplaneCli {
       if (interval < 1) {
         throw new IllegalArgumentException("--interval must be >= 1 second, was " + interval);
       }
-      ClusterMonitor monitor = ClusterMonitor.builder(cli.admin()).topStatements(top).build();
+      ClusterMonitor monitor = ClusterMonitor.builder(cli.admin()).addressMapping(cli.addressMapping())
+          .topStatements(top).build();
       int code = OK;
       for (int i = 0; !watch && i < 1 || watch && (count == null || i < count); i++) {
         if (i > 0) {
@@ -217,7 +235,8 @@ public final class BackplaneCli {
         throw new IllegalArgumentException("--timeout must be >= 1 minute, was " + timeoutMinutes);
       }
       ProgressPrinter progress = new ProgressPrinter(cli.out, cli.terminal && !cli.plain);
-      return ClusterOperations.builder(cli.admin()).timeout(Duration.ofMinutes(timeoutMinutes))
+      return ClusterOperations.builder(cli.admin()).addressMapping(cli.addressMapping())
+          .timeout(Duration.ofMinutes(timeoutMinutes))
           .excludeFromRebalance(exclude.toArray(String[]::new)).transferMode(transferMode)
           .listener(progress::show).build();
     }
@@ -315,7 +334,8 @@ public final class BackplaneCli {
       ProjectConfig admin = cli.admin();
       ProjectConfig project = ProjectConfig.builder(name).host(admin.host()).port(admin.port()).database(projectDatabase)
           .user(owner).password(password).build();
-      ProvisionResult r = ProjectProvisioner.builder(admin).localHostname(admin.host()).build().provision(project);
+      ProvisionResult r = ProjectProvisioner.builder(admin).addressMapping(cli.addressMapping())
+          .localHostname(admin.host()).build().provision(project);
       r.actions().forEach(a -> cli.out.println("done: " + a));
       r.notes().forEach(n -> cli.out.println("note: " + n));
       cli.out.println(r.changed() ? "provisioned " + name : name + " was already provisioned: nothing changed");
@@ -378,7 +398,7 @@ public final class BackplaneCli {
       if (citusPerWorker != null) {
         b.citusPerWorker(citusPerWorker);
       }
-      ConnectionBudget.ClusterPlan plan = b.build().checkCluster(cli.admin());
+      ConnectionBudget.ClusterPlan plan = b.build().checkCluster(cli.admin(), cli.addressMapping());
       cli.out.println(plan.describe());
       return plan.fits() ? OK : FAILED;
     }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.backplane.core.HostPort;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
 import dev.backplane.testkit.PgNode;
 import dev.backplane.testkit.RequiresCitus;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -76,6 +78,27 @@ class BackplaneCliIT {
     Run watch = run(env(stack), "status", "--watch", "--interval", "1", "--count", "2");
     assertThat(watch.code()).isEqualTo(0);
     assertThat(watch.out().split("cluster " + stack.postgres().coordinator().address(), -1)).hasSize(3);
+  }
+
+  @Test
+  void anAddressMapSendsTheConnectionsToANodeWhereItSays(BackplaneStack stack) throws Exception {
+    HostPort worker = stack.postgres().workers().get(0).internalAddress();
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Run mapped = run(env(stack), "--address-map", worker + "=127.0.0.1:" + closedPort, "status", "--json");
+    assertThat(mapped.code()).as(mapped.err()).isEqualTo(1);
+    assertThat(mapped.out()).contains("worker " + worker + " is unreachable");
+
+    Map<String, String> badEnv = env(stack);
+    badEnv.put("CITUS_ADDRESS_MAP", "nonsense");
+    Run bad = run(badEnv, "status");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("CITUS_ADDRESS_MAP entry 'nonsense' is invalid (expected reported=reachable)");
+    Run badFlag = run(env(stack), "--address-map", "a:1=b", "status");
+    assertThat(badFlag.code()).isEqualTo(2);
+    assertThat(badFlag.err()).contains("--address-map entry 'a:1=b' is invalid");
   }
 
   @Test

@@ -1,6 +1,9 @@
 package dev.backplane.core;
 
 import dev.backplane.core.internal.MappingTable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -39,5 +42,35 @@ public interface AddressMapping {
       }
     });
     return new MappingTable(reportedToReachable);
+  }
+
+  /**
+   * Parses {@code reported=reachable,...}, e.g. {@code 172.17.0.3:6379=127.0.0.1:16379}, the form
+   * the {@code REDIS_ADDRESS_MAP} variable and the CLI's {@code --address-map} take. Blank entries
+   * are skipped; a blank text is {@link #identity()}.
+   *
+   * @throws IllegalArgumentException naming every entry that is not {@code host:port=host:port}
+   */
+  static AddressMapping parse(String text) {
+    Map<HostPort, HostPort> table = new LinkedHashMap<>();
+    List<String> bad = new ArrayList<>();
+    for (String entry : (text == null ? "" : text).split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] fromTo = entry.split("=", -1);
+      try {
+        if (fromTo.length != 2) {
+          throw new IllegalArgumentException("expected reported=reachable");
+        }
+        table.put(HostPort.parse(fromTo[0]), HostPort.parse(fromTo[1]));
+      } catch (IllegalArgumentException e) {
+        bad.add("entry '" + entry.trim() + "' is invalid (" + e.getMessage() + ")");
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", bad));
+    }
+    return table.isEmpty() ? identity() : of(table);
   }
 }

@@ -65,6 +65,20 @@ class HostPortTest {
   }
 
   @Test
+  void aMappingIsParsedFromReportedEqualsReachablePairsAndEveryBadEntryIsNamed() {
+    AddressMapping m = AddressMapping.parse(" 172.17.0.3:6379=127.0.0.1:16379, ,[::1]:5432=db:5432 ");
+    assertThat(m.reachable(HostPort.parse("172.17.0.3:6379"))).isEqualTo(HostPort.parse("127.0.0.1:16379"));
+    assertThat(m.reachable(HostPort.parse("[::1]:5432"))).isEqualTo(HostPort.parse("db:5432"));
+    assertThat(m).hasToString("{172.17.0.3:6379=127.0.0.1:16379, [::1]:5432=db:5432}");
+    assertThat(AddressMapping.parse(" ")).isSameAs(AddressMapping.identity());
+
+    assertThatThrownBy(() -> AddressMapping.parse("a:1=b:2,a:1,c:3=d"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("entry 'a:1' is invalid (expected reported=reachable); "
+            + "entry 'c:3=d' is invalid (expected host:port, was 'd')");
+  }
+
+  @Test
   void aMappingByTableRefusesNullAddresses() {
     Map<HostPort, HostPort> table = new LinkedHashMap<>();
     table.put(HostPort.parse("a:1"), null);

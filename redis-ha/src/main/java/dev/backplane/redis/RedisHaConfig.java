@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,23 +176,11 @@ public final class RedisHaConfig {
     b.commandTimeout(Duration.ofMillis(s.integer("REDIS_COMMAND_TIMEOUT_MS",
         (int) DEFAULT_COMMAND_TIMEOUT.toMillis(), p)));
     s.get("REDIS_ADDRESS_MAP").ifPresent(map -> {
-      Map<HostPort, HostPort> table = new LinkedHashMap<>();
-      for (String pair : map.split(",")) {
-        if (pair.isBlank()) {
-          continue;
-        }
-        String[] fromTo = pair.split("=", -1);
-        try {
-          if (fromTo.length != 2) {
-            throw new IllegalArgumentException("expected reported=reachable");
-          }
-          table.put(HostPort.parse(fromTo[0]), HostPort.parse(fromTo[1]));
-        } catch (IllegalArgumentException e) {
-          p.add("REDIS_ADDRESS_MAP entry '" + pair.trim() + "' is invalid (" + e.getMessage()
-              + "), e.g. REDIS_ADDRESS_MAP=172.17.0.3:6379=127.0.0.1:16379");
-        }
+      try {
+        b.addressMapping(AddressMapping.parse(map));
+      } catch (IllegalArgumentException e) {
+        p.add("REDIS_ADDRESS_MAP " + e.getMessage() + ", e.g. REDIS_ADDRESS_MAP=172.17.0.3:6379=127.0.0.1:16379");
       }
-      b.addressMapping(AddressMapping.of(table));
     });
     b.collect(p);
     p.throwIfAny();
