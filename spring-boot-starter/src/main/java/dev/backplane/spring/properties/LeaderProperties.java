@@ -157,8 +157,8 @@ public class LeaderProperties {
   }
 
   /**
-   * The prefix of the election's Redis keys (LEADER_KEY_PREFIX, default {@code backplane:leader:}); the key
-   * is the prefix followed by the name.
+   * The prefix of the election's Redis keys (LEADER_KEY_PREFIX, default {@code backplane:leader:}); the lease
+   * key is the prefix followed by {@code {name}}.
    *
    * @return the prefix, or {@code null} for the default
    */
