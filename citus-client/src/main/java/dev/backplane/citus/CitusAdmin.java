@@ -118,6 +118,11 @@ public final class CitusAdmin implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the admin; nothing is checked or connected until the first call.
+     *
+     * @return a new {@link CitusAdmin}
+     */
     public CitusAdmin build() {
       return new CitusAdmin(this);
     }
@@ -125,6 +130,12 @@ public final class CitusAdmin implements AutoCloseable {
 
   /** Options of {@link #distributeTable(TableName, String, Distribution)}. */
   public record Distribution(Optional<TableName> colocateWith, OptionalInt shardCount, boolean colocateNone) {
+    /**
+     * Citus's defaults: colocated with the default group of tables distributed on a column of the same
+     * type, with {@code citus.shard_count} shards.
+     *
+     * @return the default options
+     */
     public static Distribution defaults() {
       return new Distribution(Optional.empty(), OptionalInt.empty(), false);
     }
@@ -170,6 +181,15 @@ public final class CitusAdmin implements AutoCloseable {
     distributeTable(table, column, Distribution.defaults());
   }
 
+  /**
+   * Distributes {@code table} by hash of {@code column} (a column name as stored, not quoted) with {@code
+   * options}: colocated with a given table, or in a group of its own with a given shard count.
+   *
+   * @param table the table to distribute; it must exist on the coordinator
+   * @param column the distribution column
+   * @param options colocation and shard count, e.g. {@link Distribution#defaults()}
+   * @throws CitusException when Citus refuses, e.g. the table is distributed already
+   */
   public void distributeTable(TableName table, String column, Distribution options) {
     String colocate = options.colocateWith().map(TableName::sql)
         .orElse(options.colocateNone() ? "none" : "default");

@@ -11,10 +11,17 @@ import java.util.Optional;
 public class CitusException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message what was being done and why it failed; never a password
+   */
   public CitusException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what was being done and why it failed; never a password
+   * @param cause usually the driver's {@link SQLException}, which {@link #sqlState()} reads
+   */
   public CitusException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -44,10 +44,20 @@ public final class Cluster {
       return state.equals("finished") || state.equals("failed") || state.equals("cancelled");
     }
 
+    /**
+     * How many of the job's tasks have finished (state {@code done}).
+     *
+     * @return the number of done tasks
+     */
     public int tasksDone() {
       return taskStates.getOrDefault("done", 0);
     }
 
+    /**
+     * How many tasks the job has in any state; with {@link #tasksDone()}, the job's progress.
+     *
+     * @return the number of tasks
+     */
     public int tasksTotal() {
       return taskStates.values().stream().mapToInt(Integer::intValue).sum();
     }

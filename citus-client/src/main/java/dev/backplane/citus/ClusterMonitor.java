@@ -240,6 +240,11 @@ public final class ClusterMonitor {
       return this;
     }
 
+    /**
+     * Builds the monitor; it reads the cluster only when asked.
+     *
+     * @return a new {@link ClusterMonitor}
+     */
     public ClusterMonitor build() {
       return new ClusterMonitor(this);
     }

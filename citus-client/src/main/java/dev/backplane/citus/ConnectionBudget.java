@@ -44,8 +44,14 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionBudget {
   private static final Logger log = LoggerFactory.getLogger(ConnectionBudget.class);
 
+  /**
+   * PostgreSQL's default {@code superuser_reserved_connections}, used when {@link
+   * Builder#superuserReserved} is not set.
+   */
   public static final int DEFAULT_SUPERUSER_RESERVED = 3;
+  /** Connections kept for people and tools by default ({@link Builder#adminReserve}). */
   public static final int DEFAULT_ADMIN_RESERVE = 5;
+  /** Connections kept for Citus between nodes by default ({@link Builder#citusReserve}). */
   public static final int DEFAULT_CITUS_RESERVE = 10;
 
   private final int maxConnections;
@@ -68,6 +74,12 @@ public final class ConnectionBudget {
     this.citusPerWorker = b.citusPerWorker;
   }
 
+  /**
+   * A builder with PostgreSQL's defaults ({@code max_connections} 100), one replica and no project yet; add
+   * at least one with {@link Builder#project} or {@link Builder#projects}.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -292,6 +304,12 @@ public final class ConnectionBudget {
     }
   }
 
+  /**
+   * A builder holding this budget's values, to change some of them (a live check uses it to put in the
+   * server's own {@code max_connections}).
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.maxConnections = maxConnections;
@@ -377,6 +395,13 @@ public final class ConnectionBudget {
       return this;
     }
 
+    /**
+     * Checks the values: {@code maxConnections} and {@code replicas} at least 1, reserves and per-worker
+     * pool sizes at least 0, at least one project, each with a pool size of at least 1.
+     *
+     * @return the budget
+     * @throws dev.backplane.core.ConfigException naming every problem at once
+     */
     public ConnectionBudget build() {
       Problems p = new Problems("ConnectionBudget");
       p.check(maxConnections >= 1, "maxConnections must be >= 1, was " + maxConnections);

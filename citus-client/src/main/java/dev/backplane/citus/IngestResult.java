@@ -43,6 +43,12 @@ public final class IngestResult {
   public record Batch(Optional<HostPort> node, int[] rows, Outcome outcome, long rowsReported,
       Optional<Throwable> failure, Optional<String> note, Duration elapsed) {
 
+    /**
+     * Copies {@code rows}, so the batch cannot be changed through the array.
+     *
+     * @throws NullPointerException if any component but {@code rows} is {@code null} (use {@link
+     *     Optional#empty()})
+     */
     public Batch {
       Objects.requireNonNull(node, "node");
       rows = rows.clone();
@@ -52,6 +58,11 @@ public final class IngestResult {
       Objects.requireNonNull(elapsed, "elapsed");
     }
 
+    /**
+     * The positions of the batch's rows in the caller's list, ascending.
+     *
+     * @return a copy, which the caller may change
+     */
     @Override
     public int[] rows() {
       return rows.clone();

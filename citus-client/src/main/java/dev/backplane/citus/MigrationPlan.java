@@ -21,6 +21,7 @@ import java.util.Set;
 public record MigrationPlan(List<Table> tables, List<ForeignKey> foreignKeys,
     Optional<String> distributionKey, List<Suggestion> suggestions, List<String> warnings) {
 
+  /** Copies the lists, so the plan is immutable. */
   public MigrationPlan {
     tables = List.copyOf(tables);
     foreignKeys = List.copyOf(foreignKeys);
@@ -31,6 +32,7 @@ public record MigrationPlan(List<Table> tables, List<ForeignKey> foreignKeys,
   /** A table: its name, estimated rows, bytes (with indexes and TOAST), columns and primary key. */
   public record Table(TableName name, long rows, long bytes, List<String> columns,
       List<String> primaryKey) {
+    /** Copies the lists, so the table is immutable. */
     public Table {
       columns = List.copyOf(columns);
       primaryKey = List.copyOf(primaryKey);
@@ -45,13 +47,18 @@ public record MigrationPlan(List<Table> tables, List<ForeignKey> foreignKeys,
    */
   public record ForeignKey(String name, TableName from, List<String> fromColumns, TableName to,
       List<String> toColumns, String definition) {
+    /** Copies the column lists, so the foreign key is immutable. */
     public ForeignKey {
       fromColumns = List.copyOf(fromColumns);
       toColumns = List.copyOf(toColumns);
     }
   }
 
-  /** What to do with a table. */
+  /**
+   * What to do with a table: {@code DISTRIBUTE} it by hash of a column
+   * ({@code create_distributed_table}), copy it to every node as a {@code REFERENCE} table
+   * ({@code create_reference_table}), or {@code KEEP_LOCAL} on the coordinator.
+   */
   public enum Action { DISTRIBUTE, REFERENCE, KEEP_LOCAL }
 
   /**

@@ -16,11 +16,17 @@ import java.time.Duration;
 public record PoolSettings(int maxPoolSize, int minIdle, Duration idleTimeout,
     Duration connectionTimeout, Duration validationTimeout, Duration maxLifetime) {
 
+  /** Default of {@link #maxPoolSize()}: 20 connections. */
   public static final int DEFAULT_MAX_POOL_SIZE = 20;
+  /** Default of {@link #minIdle()}: 2 connections (fewer when {@code maxPoolSize} is smaller). */
   public static final int DEFAULT_MIN_IDLE = 2;
+  /** Default of {@link #idleTimeout()}: 30 seconds. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link #connectionTimeout()}: 10 seconds. */
   public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+  /** Default of {@link #validationTimeout()}: 3 seconds. */
   public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(3);
+  /** Default of {@link #maxLifetime()}: 30 minutes. */
   public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
 
   /** The defaults listed above. */

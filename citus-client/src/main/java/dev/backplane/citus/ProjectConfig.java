@@ -162,22 +162,48 @@ public final class ProjectConfig {
     }
   }
 
+  /**
+   * The project's name: 1-63 of {@code a-z}, {@code 0-9}, {@code _}, {@code -}, starting with a letter. It
+   * keys the project in {@link ProjectPools} and names its pools and metrics.
+   *
+   * @return the name given to {@link #builder(String)}
+   */
   public String name() {
     return name;
   }
 
+  /**
+   * The coordinator's host name or IP address ({@code DB_HOST}).
+   *
+   * @return the host, never blank
+   */
   public String host() {
     return host;
   }
 
+  /**
+   * The coordinator's port ({@code DB_PORT}), 1..65535; 5432 unless set.
+   *
+   * @return the port
+   */
   public int port() {
     return port;
   }
 
+  /**
+   * The project's database on the coordinator ({@code DB_NAME}), as stored, not quoted.
+   *
+   * @return the database name
+   */
   public String database() {
     return database;
   }
 
+  /**
+   * The role the project's pools log in as ({@code DB_USER}), as stored, not quoted.
+   *
+   * @return the user name
+   */
   public String user() {
     return user;
   }
@@ -187,6 +213,11 @@ public final class ProjectConfig {
     return password;
   }
 
+  /**
+   * The HikariCP sizing and timeouts of the project's pools (and of each per-node pool derived from it).
+   *
+   * @return the pool settings
+   */
   public PoolSettings pool() {
     return pool;
   }
@@ -218,6 +249,12 @@ public final class ProjectConfig {
     return toBuilder().host(nodeHost).port(nodePort).build();
   }
 
+  /**
+   * A builder holding every value of this project, password and JDBC properties included, to derive a
+   * variant of it.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name);
     b.host = host;
@@ -279,26 +316,57 @@ public final class ProjectConfig {
       this.name = name;
     }
 
+    /**
+     * The coordinator's host name or IP address (IPv6 without brackets); required.
+     *
+     * @param host e.g. {@code coord.internal}
+     * @return this builder
+     */
     public Builder host(String host) {
       this.host = host;
       return this;
     }
 
+    /**
+     * The coordinator's port, 1..65535 (default 5432).
+     *
+     * @param port the port
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
+    /**
+     * The project's database, as stored (not quoted); required, at most 63 bytes in UTF-8.
+     *
+     * @param database e.g. {@code app_production}
+     * @return this builder
+     */
     public Builder database(String database) {
       this.database = database;
       return this;
     }
 
+    /**
+     * The role the pools log in as, as stored (not quoted); required, at most 63 bytes in UTF-8.
+     *
+     * @param user e.g. {@code app_production}
+     * @return this builder
+     */
     public Builder user(String user) {
       this.user = user;
       return this;
     }
 
+    /**
+     * The user's password; required and not empty. It never appears in {@link ProjectConfig#toString()} or
+     * in an error message.
+     *
+     * @param password the password, e.g. from a secret store or environment variable
+     * @return this builder
+     */
     public Builder password(String password) {
       this.password = password;
       return this;
@@ -339,31 +407,72 @@ public final class ProjectConfig {
       return this;
     }
 
+    /**
+     * Most connections each pool of the project opens (default 20, at least 1).
+     *
+     * @param maxPoolSize the pool's maximum size
+     * @return this builder
+     */
     public Builder maxPoolSize(int maxPoolSize) {
       this.maxPoolSize = maxPoolSize;
       return this;
     }
 
+    /**
+     * Idle connections each pool keeps, 0..{@code maxPoolSize}; unset means the smaller of 2 and {@code
+     * maxPoolSize}.
+     *
+     * @param minIdle the minimum number of idle connections
+     * @return this builder
+     */
     public Builder minIdle(int minIdle) {
       this.minIdle = minIdle;
       return this;
     }
 
+    /**
+     * How long a connection above {@code minIdle} may stay idle before it is closed (default 30 s, at least
+     * 10 s, HikariCP's minimum).
+     *
+     * @param idleTimeout the idle timeout
+     * @return this builder
+     */
     public Builder idleTimeout(Duration idleTimeout) {
       this.idleTimeout = idleTimeout;
       return this;
     }
 
+    /**
+     * How long a caller waits for a connection from the pool before getting an error (default 10 s, at
+     * least 250 ms); must be longer than {@code validationTimeout}.
+     *
+     * @param connectionTimeout the connection timeout
+     * @return this builder
+     */
     public Builder connectionTimeout(Duration connectionTimeout) {
       this.connectionTimeout = connectionTimeout;
       return this;
     }
 
+    /**
+     * How long the pool's liveness check of a connection may take (default 3 s, at least 250 ms); must be
+     * shorter than {@code connectionTimeout}.
+     *
+     * @param validationTimeout the validation timeout
+     * @return this builder
+     */
     public Builder validationTimeout(Duration validationTimeout) {
       this.validationTimeout = validationTimeout;
       return this;
     }
 
+    /**
+     * How long a connection may live before the pool retires it (default 30 min, at least 30 s). Keep it
+     * below any idle or connection limit of a proxy or firewall in between.
+     *
+     * @param maxLifetime the maximum lifetime
+     * @return this builder
+     */
     public Builder maxLifetime(Duration maxLifetime) {
       this.maxLifetime = maxLifetime;
       return this;
@@ -380,6 +489,13 @@ public final class ProjectConfig {
       return this;
     }
 
+    /**
+     * What the server shows in {@code pg_stat_activity.application_name} for the project's connections;
+     * {@code null} (the default) means the project's name.
+     *
+     * @param applicationName the application name, or {@code null}
+     * @return this builder
+     */
     public Builder applicationName(String applicationName) {
       this.applicationName = applicationName;
       return this;

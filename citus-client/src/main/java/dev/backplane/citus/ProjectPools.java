@@ -49,6 +49,11 @@ public final class ProjectPools implements AutoCloseable {
     this.metricRegistry = b.metricRegistry;
   }
 
+  /**
+   * A builder with no project yet.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -200,6 +205,12 @@ public final class ProjectPools implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds each of {@code all} as {@link #add(ProjectConfig)} does, in their order.
+     *
+     * @param all the projects to add
+     * @return this builder
+     */
     public Builder addAll(Collection<ProjectConfig> all) {
       all.forEach(this::add);
       return this;

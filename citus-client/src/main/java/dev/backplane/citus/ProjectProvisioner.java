@@ -47,7 +47,10 @@ public final class ProjectProvisioner {
     NEVER
   }
 
-  /** Table privileges for {@link #createTableRole}. */
+  /**
+   * Table privileges for {@link #createTableRole}; each is granted as the SQL privilege of the same
+   * name ({@code GRANT SELECT ON ...}).
+   */
   public enum TablePrivilege { SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER }
 
   private final Nodes nodes;
@@ -590,6 +593,12 @@ public final class ProjectProvisioner {
       return this;
     }
 
+    /**
+     * How {@code CREATE DATABASE} reaches the workers (default {@link DatabasePropagation#AUTO}).
+     *
+     * @param propagation not {@code null}
+     * @return this builder
+     */
     public Builder databasePropagation(DatabasePropagation propagation) {
       this.propagation = Objects.requireNonNull(propagation, "propagation");
       return this;
@@ -605,6 +614,11 @@ public final class ProjectProvisioner {
       return this;
     }
 
+    /**
+     * Builds the provisioner; it connects only when a provisioning method is called.
+     *
+     * @return a new {@link ProjectProvisioner}
+     */
     public ProjectProvisioner build() {
       return new ProjectProvisioner(this);
     }

@@ -15,6 +15,7 @@ import java.util.Optional;
 public record ProvisionResult(String project, List<String> actions, Optional<String> citusVersion,
     boolean distributionAvailable, List<String> notes) {
 
+  /** Copies the lists, so the result is immutable. */
   public ProvisionResult {
     actions = List.copyOf(actions);
     notes = List.copyOf(notes);

@@ -18,6 +18,9 @@ import java.util.OptionalLong;
 public record Route(TableName table, Optional<HostPort> node, OptionalLong shardId,
     Optional<String> fallbackReason) {
 
+  /**
+   * @throws NullPointerException if a component is {@code null} (use the empty {@code Optional}s)
+   */
   public Route {
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(node, "node");

@@ -92,7 +92,10 @@ public final class SqlRetry {
     return Optional.ofNullable(circuitBreaker);
   }
 
-  /** Where a failure happened, which decides whether a retry is safe. */
+  /**
+   * Where a failure happened, which decides whether a retry is safe: while {@code CONNECTING} (no
+   * statement ran, so any work may be retried) or while {@code WORKING} (only idempotent work may).
+   */
   public enum Phase { CONNECTING, WORKING }
 
   /** Whether a failure with {@code sqlState} in {@code phase} may be retried. */

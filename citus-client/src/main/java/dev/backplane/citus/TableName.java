@@ -7,6 +7,11 @@ import dev.backplane.citus.internal.Sql;
  * TableName.of("Order Items")} is the table {@code "Order Items"}, never parsed or split.
  */
 public record TableName(String schema, String name) {
+  /**
+   * Checks both names (not empty, no NUL, at most 63 bytes in UTF-8, which PostgreSQL would truncate).
+   *
+   * @throws IllegalArgumentException naming the bad schema or table name
+   */
   public TableName {
     Sql.ident(schema, "schema");
     Sql.ident(name, "table");
@@ -17,6 +22,13 @@ public record TableName(String schema, String name) {
     return new TableName("public", name);
   }
 
+  /**
+   * A table in {@code schema}; both names as stored, not quoted.
+   *
+   * @param schema e.g. {@code public}
+   * @param name e.g. {@code Order Items}
+   * @return the table name
+   */
   public static TableName of(String schema, String name) {
     return new TableName(schema, name);
   }

@@ -72,6 +72,12 @@ public final class TenantDataSource extends RouterDataSource {
     return on == strict ? this : new TenantDataSource(router, anchor, on);
   }
 
+  /**
+   * Whether strict mode is on: each statement is first checked with {@code EXPLAIN} to be a single-shard
+   * router query on the tenant's node (off unless {@link #strict(boolean)} turned it on).
+   *
+   * @return whether strict mode is on
+   */
   public boolean isStrict() {
     return strict;
   }

@@ -40,6 +40,13 @@ public final class TenantScope {
   /** Work done in one transaction of the tenant. */
   @FunctionalInterface
   public interface Work<T> {
+    /**
+     * Does the work through {@code session}; throwing rolls the transaction back.
+     *
+     * @param session the tenant's statements on the transaction's connection
+     * @return the result, handed back after the commit
+     * @throws SQLException from the driver, or a strict-mode refusal
+     */
     T run(Session session) throws SQLException;
   }
 
@@ -60,6 +67,11 @@ public final class TenantScope {
     return new TenantScope(router, table, key, on);
   }
 
+  /**
+   * Whether strict mode is on (off unless {@link #strict(boolean)} turned it on); see the class comment.
+   *
+   * @return whether strict mode is on
+   */
   public boolean isStrict() {
     return strict;
   }
@@ -69,6 +81,12 @@ public final class TenantScope {
     return table;
   }
 
+  /**
+   * The tenant's key: the value of the anchor table's distribution column, as given to {@link
+   * CitusRouter#tenant(TableName, Object)}.
+   *
+   * @return the key
+   */
   public Object key() {
     return key;
   }
@@ -133,6 +151,16 @@ public final class TenantScope {
       return connection;
     }
 
+    /**
+     * Runs a query and maps every row; in strict mode it is checked with {@code EXPLAIN} first.
+     *
+     * @param <T> what a row becomes
+     * @param sql the query, with {@code ?} for each parameter
+     * @param mapper maps each row
+     * @param params the parameters, bound with {@code setObject} in order
+     * @return the rows, in the order the server returned them
+     * @throws SQLException from the driver
+     */
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
       try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
         List<T> rows = new ArrayList<>();
@@ -143,6 +171,16 @@ public final class TenantScope {
       }
     }
 
+    /**
+     * The first row of a query, if any; a row the mapper maps to {@code null} counts as none.
+     *
+     * @param <T> what the row becomes
+     * @param sql the query, with {@code ?} for each parameter
+     * @param mapper maps the row
+     * @param params the parameters, bound with {@code setObject} in order
+     * @return the first row, or empty
+     * @throws SQLException from the driver
+     */
     public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params)
         throws SQLException {
       List<T> rows = query(sql, mapper, params);

@@ -89,7 +89,11 @@ public final class BackplaneCli {
     this.terminal = terminal;
   }
 
-  /** Runs the command and exits the JVM with its exit code. */
+  /**
+   * Runs the command and exits the JVM with its exit code.
+   *
+   * @param args the subcommand and its options, e.g. {@code status --host coord.internal}
+   */
   public static void main(String[] args) {
     System.exit(execute(System.getenv(), System.out, System.err, System.console() != null, args));
   }
@@ -97,7 +101,11 @@ public final class BackplaneCli {
   /**
    * Runs the command as {@link #main} does, without exiting: what tests and embedding programs call.
    *
+   * @param env the environment the {@code DB_*} variables are read from
+   * @param out where results and progress go
+   * @param err where usage and error messages go
    * @param terminal whether {@code out} is a terminal (a redrawn progress bar) or not (plain lines)
+   * @param args the subcommand and its options
    * @return the exit code
    */
   public static int execute(Map<String, String> env, PrintStream out, PrintStream err,

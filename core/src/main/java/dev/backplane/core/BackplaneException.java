@@ -13,10 +13,17 @@ package dev.backplane.core;
 public class BackplaneException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message what failed and, where there is one, the fix; becomes {@link #getMessage()}
+   */
   public BackplaneException(String message) {
     super(message);
   }
 
+  /**
+   * @param message what failed and, where there is one, the fix; becomes {@link #getMessage()}
+   * @param cause the underlying failure (e.g. the driver's or client's exception); may be {@code null}
+   */
   public BackplaneException(String message, Throwable cause) {
     super(message, cause);
   }

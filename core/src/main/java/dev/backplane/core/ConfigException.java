@@ -10,7 +10,9 @@ import java.util.List;
 public final class ConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
+  /** What was being configured, e.g. {@code "ProjectConfig 'app'"}; the head of the message. */
   private final String subject;
+  /** Every problem found, one sentence each, in the order found; unmodifiable. */
   private final List<String> problems;
 
   /**

@@ -26,6 +26,12 @@ public final class Demo {
 
   private record Outcome(int number, String title, long ms, Figures figures, Exception failure) {}
 
+  /**
+   * Runs the demo; the JVM exits with 0 when every step passed, 1 otherwise. {@code BACKPLANE_STACK}
+   * ({@code local}, {@code docker} or {@code auto}) picks where the stack runs.
+   *
+   * @param args not used
+   */
   public static void main(String[] args) {
     // Library INFO logs would drown the walkthrough; warnings still show.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",

@@ -72,7 +72,11 @@ import org.slf4j.LoggerFactory;
 public final class LeaderElection implements Leadership, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
 
-  /** Lifecycle, moved by compare-and-set. */
+  /**
+   * Lifecycle, moved by compare-and-set: {@code LATENT} until {@link #start()}, {@code STARTED}
+   * while it takes part in the election, {@code CLOSED} after {@link #close()} (final; a closed
+   * election cannot be started again).
+   */
   public enum State { LATENT, STARTED, CLOSED }
 
   private final RedisHa redis;
@@ -126,10 +130,21 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     return new LeaderElection(Checks.notNull(redis, "redis"), Checks.notNull(config, "config"));
   }
 
+  /**
+   * The configuration the election was created with.
+   *
+   * @return the configuration
+   */
   public LeaderElectionConfig config() {
     return config;
   }
 
+  /**
+   * Where the election is in its lifecycle; {@link State#STARTED} does not mean leading (see {@link
+   * #isLeader()}).
+   *
+   * @return the current state
+   */
   public State state() {
     return state.get();
   }
@@ -157,6 +172,12 @@ public final class LeaderElection implements Leadership, AutoCloseable {
     }
   }
 
+  /**
+   * Stops telling {@code listener}; events already queued for it may still be delivered. Does nothing if it
+   * was not added.
+   *
+   * @param listener the listener given to {@link #addListener}, compared by identity
+   */
   public void removeListener(LeadershipListener listener) {
     listeners.removeIf(d -> d.listener() == listener);
   }

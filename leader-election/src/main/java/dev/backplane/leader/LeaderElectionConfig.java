@@ -32,10 +32,15 @@ import java.util.regex.Pattern;
  * </table>
  */
 public final class LeaderElectionConfig {
+  /** Default of {@link #leaseTtl()}: 30 seconds. */
   public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(30);
+  /** Default of {@link #renewDeadline()}: 20 seconds. */
   public static final Duration DEFAULT_RENEW_DEADLINE = Duration.ofSeconds(20);
+  /** Default of {@link #retryPeriod()}: 4 seconds. */
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofSeconds(4);
+  /** Default of {@link #replicaAckTimeout()}: 500 milliseconds. */
   public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofMillis(500);
+  /** Default of {@link #keyPrefix()}: {@code backplane:leader:}. */
   public static final String DEFAULT_KEY_PREFIX = "backplane:leader:";
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -101,6 +106,12 @@ public final class LeaderElectionConfig {
     return b.build(p);
   }
 
+  /**
+   * The election's name, shared by every replica that runs the same jobs: 1-100 letters, digits or {@code .
+   * _ : -}. It is part of the Redis keys.
+   *
+   * @return the name given to {@link #builder(String)}
+   */
   public String name() {
     return name;
   }
@@ -110,14 +121,32 @@ public final class LeaderElectionConfig {
     return identity;
   }
 
+  /**
+   * How long the lease lives in Redis without a renewal ({@code LEADER_LEASE_TTL_MS}, default 30 s); longer
+   * than {@link #renewDeadline()}.
+   *
+   * @return the lease lifetime
+   */
   public Duration leaseTtl() {
     return leaseTtl;
   }
 
+  /**
+   * How long after the start of its last confirmed renewal the leader stops acting as leader, on its own
+   * monotonic clock ({@code LEADER_RENEW_DEADLINE_MS}, default 20 s); shorter than {@link #leaseTtl()}.
+   *
+   * @return the renew deadline
+   */
   public Duration renewDeadline() {
     return renewDeadline;
   }
 
+  /**
+   * How often the leader renews and candidates try to acquire ({@code LEADER_RETRY_PERIOD_MS}, default 4
+   * s); shorter than {@link #renewDeadline()}.
+   *
+   * @return the retry period
+   */
   public Duration retryPeriod() {
     return retryPeriod;
   }
@@ -141,6 +170,12 @@ public final class LeaderElectionConfig {
     return notifyOnClose;
   }
 
+  /**
+   * The prefix of the election's Redis keys ({@code LEADER_KEY_PREFIX}, default {@code backplane:leader:});
+   * may be empty.
+   *
+   * @return the prefix, never {@code null}
+   */
   public String keyPrefix() {
     return keyPrefix;
   }
@@ -150,6 +185,12 @@ public final class LeaderElectionConfig {
     return replicaAcks;
   }
 
+  /**
+   * How long an acquire or renewal waits for {@link #replicaAcks()} acknowledgements (default 500 ms,
+   * capped by the time left before the renew deadline); without them in time it does not count.
+   *
+   * @return the timeout; unused when {@code replicaAcks} is 0
+   */
   public Duration replicaAckTimeout() {
     return replicaAckTimeout;
   }
@@ -174,6 +215,11 @@ public final class LeaderElectionConfig {
     return leaseKey() + ":released";
   }
 
+  /**
+   * A builder holding this configuration's values, identity and command timeout included.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name);
     b.identity = identity;
@@ -221,16 +267,37 @@ public final class LeaderElectionConfig {
       return this;
     }
 
+    /**
+     * How long the lease lives in Redis without a renewal (default 30 s). A crashed leader is replaced
+     * within about {@code leaseTtl + retryPeriod}.
+     *
+     * @param leaseTtl positive, longer than the renew deadline
+     * @return this builder
+     */
     public Builder leaseTtl(Duration leaseTtl) {
       this.leaseTtl = leaseTtl;
       return this;
     }
 
+    /**
+     * How long after its last confirmed renewal the leader stops acting (default 20 s). The gap to {@code
+     * leaseTtl} is the margin for clock drift and pauses; e.g. 2/3 of the lease.
+     *
+     * @param renewDeadline positive, shorter than the lease TTL and longer than the retry period
+     * @return this builder
+     */
     public Builder renewDeadline(Duration renewDeadline) {
       this.renewDeadline = renewDeadline;
       return this;
     }
 
+    /**
+     * How often the leader renews and candidates try (default 4 s); several renewals should fit in the
+     * renew deadline, e.g. 1/5 of it. Also the default {@link #commandTimeout(Duration)}.
+     *
+     * @param retryPeriod positive, shorter than the renew deadline
+     * @return this builder
+     */
     public Builder retryPeriod(Duration retryPeriod) {
       this.retryPeriod = retryPeriod;
       return this;
@@ -248,21 +315,48 @@ public final class LeaderElectionConfig {
       return this;
     }
 
+    /**
+     * Whether {@link LeaderElection#close()} tells listeners that leadership ended, with {@link
+     * RevokeReason#SHUTDOWN} (default true).
+     *
+     * @param notifyOnClose false to close silently
+     * @return this builder
+     */
     public Builder notifyOnClose(boolean notifyOnClose) {
       this.notifyOnClose = notifyOnClose;
       return this;
     }
 
+    /**
+     * The prefix of the election's Redis keys (default {@code backplane:leader:}), e.g. to separate
+     * environments sharing one Redis.
+     *
+     * @param keyPrefix the prefix; {@code ""} for none, not {@code null}
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
       return this;
     }
 
+    /**
+     * Replicas that must acknowledge each acquire and renewal (Redis {@code WAIT}) before it counts
+     * (default 0: none). Narrows the window in which a failover could lose the lease.
+     *
+     * @param replicaAcks 0 or more
+     * @return this builder
+     */
     public Builder replicaAcks(int replicaAcks) {
       this.replicaAcks = replicaAcks;
       return this;
     }
 
+    /**
+     * How long to wait for the {@link #replicaAcks(int)} acknowledgements (default 500 ms).
+     *
+     * @param replicaAckTimeout positive, shorter than the renew deadline
+     * @return this builder
+     */
     public Builder replicaAckTimeout(Duration replicaAckTimeout) {
       this.replicaAckTimeout = replicaAckTimeout;
       return this;

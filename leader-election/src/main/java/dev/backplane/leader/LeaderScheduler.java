@@ -86,6 +86,13 @@ public final class LeaderScheduler implements AutoCloseable {
     return builder(election).build();
   }
 
+  /**
+   * A builder for a scheduler on {@code election}, with two job threads, the default catch-up window and
+   * cron in UTC.
+   *
+   * @param election the election whose leadership gates the jobs; not {@code null}
+   * @return a new builder
+   */
   public static Builder builder(LeaderElection election) {
     return new Builder(Checks.notNull(election, "election"));
   }
@@ -310,6 +317,13 @@ public final class LeaderScheduler implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Builds the scheduler and adds it as a listener of the election.
+     *
+     * @return the scheduler
+     * @throws dev.backplane.core.ConfigException naming every problem (threads below 1, a negative catch-up
+     *     window, no zone)
+     */
     public LeaderScheduler build() {
       dev.backplane.core.Problems p = new dev.backplane.core.Problems(
           "LeaderScheduler of '" + election.config().name() + "'");

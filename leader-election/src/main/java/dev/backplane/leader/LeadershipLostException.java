@@ -4,6 +4,9 @@ package dev.backplane.leader;
 public final class LeadershipLostException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * @param message names the election and the term that is over
+   */
   public LeadershipLostException(String message) {
     super(message);
   }

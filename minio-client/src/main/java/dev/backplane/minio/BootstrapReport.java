@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public record BootstrapReport(String bucket, List<Step> steps) {
 
+  /** Copies {@code steps}, so the report is immutable. */
   public BootstrapReport {
     steps = List.copyOf(steps);
   }
@@ -28,7 +29,10 @@ public record BootstrapReport(String bucket, List<Step> steps) {
     UNSUPPORTED
   }
 
-  /** The features a step may be about. */
+  /**
+   * The features a step may be about: the {@code BUCKET} itself, its {@code VERSIONING}, and its
+   * {@code LIFECYCLE} rules (abort incomplete multipart uploads, expire temporary objects).
+   */
   public enum Feature { BUCKET, VERSIONING, LIFECYCLE }
 
   /**

@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public record PresignedPost(URI url, Map<String, String> fields, String key, Instant expiresAt) {
 
+  /** Copies {@code fields}, keeping their order, into an unmodifiable map. */
   public PresignedPost {
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
   }

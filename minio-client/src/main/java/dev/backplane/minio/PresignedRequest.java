@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public record PresignedRequest(String method, URI url, Map<String, String> headers, String key, Instant expiresAt) {
 
+  /** Copies {@code headers} into an unmodifiable map. */
   public PresignedRequest {
     headers = Map.copyOf(headers);
   }

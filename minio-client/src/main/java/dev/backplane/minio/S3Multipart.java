@@ -25,6 +25,7 @@ public final class S3Multipart {
 
   /** {@code {"filename", "type", "metadata"}}: the file a client wants to upload. */
   public record CreateRequest(String filename, String type, Map<String, String> metadata) {
+    /** Copies {@code metadata}; a missing ({@code null}) one becomes empty. */
     public CreateRequest {
       metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
     }
@@ -46,6 +47,7 @@ public final class S3Multipart {
 
   /** {@code {"presignedUrls": {"1": url, ...}}}. A credential: {@link #toString()} shows only part numbers. */
   public record SignPartsResponse(Map<String, String> presignedUrls) {
+    /** Copies {@code presignedUrls}. */
     public SignPartsResponse {
       presignedUrls = Map.copyOf(presignedUrls);
     }
@@ -64,6 +66,7 @@ public final class S3Multipart {
 
   /** {@code {"parts": [...]}}. */
   public record CompleteRequest(List<Part> parts) {
+    /** Copies {@code parts}; a missing ({@code null}) list becomes empty, which completing refuses. */
     public CompleteRequest {
       parts = parts == null ? List.of() : List.copyOf(parts);
     }

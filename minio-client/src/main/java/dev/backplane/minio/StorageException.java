@@ -10,9 +10,18 @@ import dev.backplane.core.BackplaneException;
 public class StorageException extends BackplaneException {
   private static final long serialVersionUID = 1L;
 
+  /** The S3 error code, or {@code null} when there was no answer. */
   private final String errorCode;
+  /** The HTTP status, or 0 when there was no answer. */
   private final int httpStatus;
 
+  /**
+   * @param message names the operation, bucket, key and error code; never a signature or secret
+   * @param errorCode the S3 error code (e.g. {@code NoSuchBucket}), or {@code null} when there was no
+   *     answer
+   * @param httpStatus the HTTP status of the answer, or 0 when there was none
+   * @param cause the SDK's or HTTP client's exception
+   */
   public StorageException(String message, String errorCode, int httpStatus, Throwable cause) {
     super(message, cause);
     this.errorCode = errorCode;

@@ -19,11 +19,23 @@ public final class UploadMismatchException extends BackplaneException {
     CONTENT_TYPE
   }
 
+  /** What does not match. */
   private final Mismatch mismatch;
+  /** The key that was checked. */
   private final String key;
+  /** The declared value; {@code null} for {@link Mismatch#MISSING}. */
   private final String expected;
+  /** The value found; {@code null} for {@link Mismatch#MISSING}. */
   private final String actual;
 
+  /**
+   * Builds the message from the parts, e.g. "object 'k' is 10 bytes, the client declared 12".
+   *
+   * @param mismatch what does not match
+   * @param key the object key that was checked
+   * @param expected the declared size or type; {@code null} for {@link Mismatch#MISSING}
+   * @param actual the size or type found; {@code null} for {@link Mismatch#MISSING}
+   */
   public UploadMismatchException(Mismatch mismatch, String key, String expected, String actual) {
     super(message(mismatch, key, expected, actual));
     this.mismatch = mismatch;

@@ -24,8 +24,13 @@ public final class UploadRefusedException extends IllegalArgumentException {
     PARTS
   }
 
+  /** Which rule refused the request. */
   private final Reason reason;
 
+  /**
+   * @param reason which rule refused the request
+   * @param message the rule, the value given and what is allowed; never a URL or secret
+   */
   public UploadRefusedException(Reason reason, String message) {
     super(message);
     this.reason = reason;

@@ -14,6 +14,11 @@ import java.util.Objects;
  */
 public record UploadRequest(String prefix, String fileName, String contentType, Long size, Duration expiry) {
 
+  /**
+   * Only {@code prefix} is checked here; the rest is checked against the policy when signing.
+   *
+   * @throws NullPointerException if {@code prefix} is {@code null} (use {@code ""} for none)
+   */
   public UploadRequest {
     Objects.requireNonNull(prefix, "prefix (use \"\" for none)");
   }

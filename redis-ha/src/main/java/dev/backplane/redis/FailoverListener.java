@@ -13,5 +13,12 @@ import java.util.concurrent.Executor;
  */
 @FunctionalInterface
 public interface FailoverListener {
+  /**
+   * Called on the listener's executor each time the master moves (never in standalone mode). A
+   * {@link RuntimeException} it throws is logged and the listener is kept. On a multi-threaded
+   * executor, calls for successive failovers may overlap.
+   *
+   * @param event the old and new master
+   */
   void onFailover(FailoverEvent event);
 }

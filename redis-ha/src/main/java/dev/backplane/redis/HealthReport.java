@@ -25,6 +25,7 @@ public record HealthReport(
     List<ReplicaStatus> replicas,
     List<String> problems) {
 
+  /** Copies the lists, so the report is immutable. */
   public HealthReport {
     replicas = List.copyOf(replicas);
     problems = List.copyOf(problems);

@@ -119,6 +119,11 @@ public final class RedisHa implements AutoCloseable {
     return create(RedisHaConfig.fromEnvironment());
   }
 
+  /**
+   * The configuration this client was created with.
+   *
+   * @return the configuration; its {@code toString()} masks the passwords
+   */
   public RedisHaConfig config() {
     return config;
   }

@@ -206,6 +206,7 @@ public final class RedisHaConfig {
     return sentinelMode ? Optional.empty() : Optional.of(new HostPort(host, port));
   }
 
+  /** The ACL user of the data nodes ({@code REDIS_USERNAME}); empty for the {@code default} user. */
   public Optional<String> username() { return Optional.ofNullable(username); }
 
   /** The data nodes' password. Do not log it. */
@@ -214,6 +215,7 @@ public final class RedisHaConfig {
   /** The Sentinels' own password. Do not log it. */
   public Optional<String> sentinelPassword() { return Optional.ofNullable(sentinelPassword); }
 
+  /** The database index selected on each connection ({@code REDIS_DB}, default 0). */
   public int database() { return database; }
 
   /**
@@ -226,21 +228,31 @@ public final class RedisHaConfig {
   /** The PEM file of the CA(s) trusted for TLS; empty to trust the JVM's default trust store. */
   public Optional<Path> tlsCaFile() { return Optional.ofNullable(tlsCaFile); }
 
+  /** How long opening a connection may take ({@code REDIS_CONNECT_TIMEOUT_MS}, default 2 s). */
   public Duration connectTimeout() { return connectTimeout; }
 
+  /** How long a command may take before it fails ({@code REDIS_COMMAND_TIMEOUT_MS}, default 2 s). */
   public Duration commandTimeout() { return commandTimeout; }
 
+  /** Idle time before the first TCP keepalive probe, whole seconds (default 2 s). */
   public Duration keepAliveIdle() { return keepAliveIdle; }
 
+  /** Time between TCP keepalive probes, whole seconds (default 1 s). */
   public Duration keepAliveInterval() { return keepAliveInterval; }
 
+  /** Unanswered keepalive probes after which the socket is closed (default 3). */
   public int keepAliveCount() { return keepAliveCount; }
 
   /** TCP_USER_TIMEOUT; applied only when Netty's epoll or io_uring transport is available. */
   public Duration tcpUserTimeout() { return tcpUserTimeout; }
 
+  /** Upper bound of the exponential reconnect back-off (default 500 ms). */
   public Duration maxReconnectDelay() { return maxReconnectDelay; }
 
+  /**
+   * How often the Sentinels are asked for the master, should a {@code +switch-master} be missed (default 5
+   * s).
+   */
   public Duration masterCheckInterval() { return masterCheckInterval; }
 
   /** Maps the addresses the Sentinels and servers report to addresses this client can reach. */
@@ -325,8 +337,13 @@ public final class RedisHaConfig {
       return this;
     }
 
+    /**
+     * The name the Sentinels monitor the master under, e.g. {@code mymaster}; required in Sentinel mode.
+     */
     public Builder masterName(String v) { masterName = v; return this; }
+    /** The standalone server's host; required in standalone mode, refused in Sentinel mode. */
     public Builder host(String v) { host = v; return this; }
+    /** The standalone server's port, 1..65535 (default 6379). */
     public Builder port(int v) { port = v; return this; }
     /** ACL user of the data nodes; needs a password. */
     public Builder username(String v) { username = v; return this; }
@@ -334,18 +351,27 @@ public final class RedisHaConfig {
     public Builder password(String v) { password = v; return this; }
     /** The Sentinels' own password (Sentinels often have one of their own). */
     public Builder sentinelPassword(String v) { sentinelPassword = v; return this; }
+    /** The database index to select, 0 or more (default 0). */
     public Builder database(int v) { database = v; return this; }
     /** TLS to the data nodes and the Sentinels (default false). */
     public Builder tls(boolean v) { tls = v; return this; }
     /** The PEM file of the CA(s) to trust for TLS instead of the JVM's trust store; needs {@link #tls(boolean)}. */
     public Builder tlsCaFile(Path v) { tlsCaFile = v; return this; }
+    /** How long opening a connection may take, positive (default 2 s). */
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    /** How long a command may take before it fails, positive (default 2 s). */
     public Builder commandTimeout(Duration v) { commandTimeout = v; return this; }
+    /** Idle time before the first TCP keepalive probe; whole seconds (default 2 s). */
     public Builder keepAliveIdle(Duration v) { keepAliveIdle = v; return this; }
+    /** Time between TCP keepalive probes; whole seconds (default 1 s). */
     public Builder keepAliveInterval(Duration v) { keepAliveInterval = v; return this; }
+    /** Unanswered keepalive probes before the socket is closed, at least 1 (default 3). */
     public Builder keepAliveCount(int v) { keepAliveCount = v; return this; }
+    /** TCP_USER_TIMEOUT, positive (default 5 s); applied only with Netty's epoll or io_uring transport. */
     public Builder tcpUserTimeout(Duration v) { tcpUserTimeout = v; return this; }
+    /** Upper bound of the reconnect back-off, positive (default 500 ms). */
     public Builder maxReconnectDelay(Duration v) { maxReconnectDelay = v; return this; }
+    /** How often to ask the Sentinels for the master in case an event was missed (default 5 s). */
     public Builder masterCheckInterval(Duration v) { masterCheckInterval = v; return this; }
 
     /**

@@ -33,10 +33,20 @@ import java.util.Set;
 public final class MigrationAnalyzer {
   private final long referenceMaxRows;
 
+  /**
+   * @param referenceMaxRows the most estimated rows a table may have to be suggested as a reference table
+   */
   public MigrationAnalyzer(long referenceMaxRows) {
     this.referenceMaxRows = referenceMaxRows;
   }
 
+  /**
+   * Applies the rules above to a catalog snapshot; reads nothing else.
+   *
+   * @param tables every user table with its size, columns and primary key
+   * @param fks the foreign keys between them
+   * @return the plan, suggestions in the order to apply them
+   */
   public MigrationPlan analyze(List<Table> tables, List<ForeignKey> fks) {
     Optional<String> key = chooseKey(tables);
     Map<TableName, String> distributedOn = new HashMap<>();

@@ -17,11 +17,20 @@ public final class Nodes {
   private final ProjectConfig admin;
   private final AddressMapping addressMapping;
 
+  /**
+   * @param admin a superuser on the coordinator, whose credentials are used on every node
+   * @param addressMapping maps the addresses registered in {@code pg_dist_node} to reachable ones
+   */
   public Nodes(ProjectConfig admin, AddressMapping addressMapping) {
     this.admin = admin;
     this.addressMapping = addressMapping;
   }
 
+  /**
+   * The superuser project the connections are opened with.
+   *
+   * @return the admin project
+   */
   public ProjectConfig admin() {
     return admin;
   }

@@ -26,11 +26,21 @@ public final class RebalanceJobs {
 
   /** The project's log, which also keeps what was moved. */
   public interface Moves extends StepLog {
+    /**
+     * Records what the job moved, per table, once it has ended.
+     *
+     * @param tables the moves of each table
+     */
     void moved(Collection<TableMoves> tables);
   }
 
   /** The calling operation's deadline. */
   public interface Deadline {
+    /**
+     * Whether the deadline has passed; the job is then left running and the call gives up.
+     *
+     * @return true once the time limit is reached
+     */
     boolean passed();
 
     /** The whole call's time limit, for messages. */

@@ -85,15 +85,40 @@ public final class Sql {
   /** Maps one row. */
   @FunctionalInterface
   public interface RowMapper<T> {
+    /**
+     * Maps the row the result set is on.
+     *
+     * @param rs the result set, positioned on a row
+     * @return the row's value, may be {@code null}
+     * @throws SQLException from the driver
+     */
     T map(ResultSet rs) throws SQLException;
   }
 
+  /**
+   * Runs one statement without parameters (DDL, {@code SET}, ...), discarding any result.
+   *
+   * @param c the connection
+   * @param sql the statement
+   * @throws SQLException from the driver
+   */
   public static void exec(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
 
+  /**
+   * Runs a prepared query and maps every row.
+   *
+   * @param <T> what a row becomes
+   * @param c the connection
+   * @param sql the query, with {@code ?} placeholders
+   * @param mapper maps each row
+   * @param params bound in order with {@code setObject}
+   * @return the rows in server order
+   * @throws SQLException from the driver
+   */
   public static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... params)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -110,12 +135,32 @@ public final class Sql {
     }
   }
 
+  /**
+   * The first row of a prepared query; empty when there is none or it maps to {@code null}.
+   *
+   * @param <T> what the row becomes
+   * @param c the connection
+   * @param sql the query, with {@code ?} placeholders
+   * @param mapper maps the row
+   * @param params bound in order with {@code setObject}
+   * @return the first row, if any
+   * @throws SQLException from the driver
+   */
   public static <T> Optional<T> queryOne(Connection c, String sql, RowMapper<T> mapper,
       Object... params) throws SQLException {
     List<T> rows = query(c, sql, mapper, params);
     return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
   }
 
+  /**
+   * Whether a prepared query returns at least one row.
+   *
+   * @param c the connection
+   * @param sql the query, with {@code ?} placeholders
+   * @param params bound in order with {@code setObject}
+   * @return true when there is a row
+   * @throws SQLException from the driver
+   */
   public static boolean exists(Connection c, String sql, Object... params) throws SQLException {
     return !query(c, sql, rs -> Boolean.TRUE, params).isEmpty();
   }

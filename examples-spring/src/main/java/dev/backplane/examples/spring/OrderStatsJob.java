@@ -32,6 +32,12 @@ public class OrderStatsJob {
     this.coordinator = coordinator;
   }
 
+  /**
+   * Counts the open orders and inserts a row into {@code order_stats}, unless a newer term has written
+   * already. Runs every {@code orders.stats.every} (default 5 s) on the leader only.
+   *
+   * @throws SQLException when the coordinator fails; the job runs again at the next tick
+   */
   @Scheduled(fixedDelayString = "${orders.stats.every:PT5S}")
   @LeaderOnly("order-stats")
   public void record() throws SQLException {

@@ -13,6 +13,12 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @EnableScheduling
 public class OrdersApplication {
+  /**
+   * Starts the service.
+   *
+   * @param args Spring Boot's arguments, e.g. {@code --server.port=8081} or {@code
+   *     --backplane.citus.router.strict=true}
+   */
   public static void main(String[] args) {
     SpringApplication.run(OrdersApplication.class, args);
   }

@@ -19,6 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 public class OrdersController {
   private final JdbcTemplate jdbc;
 
+  /**
+   * @param tenants the starter's TenantDataSource (needs {@code
+   *     backplane.citus.router.tenant-anchor-table})
+   */
   public OrdersController(TenantDataSource tenants) {
     this.jdbc = new JdbcTemplate(tenants);
   }
@@ -32,6 +36,13 @@ public class OrdersController {
   /** The orders of one company, and the node ({@code host:port}) that served them. */
   public record Orders(long companyId, String servedBy, List<Order> orders) {}
 
+  /**
+   * {@code GET /tenants/{companyId}/orders}: the company's orders by id, read on the node holding its
+   * shard.
+   *
+   * @param companyId the tenant key
+   * @return the orders and the node that served them
+   */
   @GetMapping("/tenants/{companyId}/orders")
   public Orders orders(@PathVariable("companyId") long companyId) {
     try (TenantContext.Scope tenant = TenantContext.open(companyId)) {
@@ -42,6 +53,13 @@ public class OrdersController {
     }
   }
 
+  /**
+   * {@code POST /tenants/{companyId}/orders}: inserts an open order on the company's node.
+   *
+   * @param companyId the tenant key
+   * @param order the amount, in cents
+   * @return the new order with its id
+   */
   @PostMapping("/tenants/{companyId}/orders")
   public Order create(@PathVariable("companyId") long companyId, @RequestBody NewOrder order) {
     try (TenantContext.Scope tenant = TenantContext.open(companyId)) {

@@ -23,6 +23,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class UploadsController {
   private final Uploads uploads;
 
+  /**
+   * @param uploads the starter's presigned uploads ({@code backplane.s3.*} or {@code MINIO_*})
+   */
   public UploadsController(Uploads uploads) {
     this.uploads = uploads;
   }
@@ -33,12 +36,29 @@ public class UploadsController {
   /** What the browser uploaded and now asks to confirm. */
   public record UploadDone(String key, String contentType, long size) {}
 
+  /**
+   * {@code POST /tenants/{companyId}/uploads}: a presigned PUT under {@code tenants/<companyId>/}; 400 when
+   * the policy refuses the file.
+   *
+   * @param companyId the tenant key
+   * @param ask the file's name, type and size
+   * @return the method, URL and headers for the browser's PUT
+   */
   @PostMapping("/tenants/{companyId}/uploads")
   public PresignedRequest presign(@PathVariable("companyId") long companyId, @RequestBody UploadAsk ask) {
     return uploads.presignPut(UploadRequest.of(prefix(companyId), ask.fileName(), ask.contentType())
         .withSize(ask.size()));
   }
 
+  /**
+   * {@code POST /tenants/{companyId}/uploads/confirm}: checks the uploaded object against what was
+   * declared.
+   *
+   * @param companyId the tenant key
+   * @param done the key, type and size the browser declared
+   * @return 200 with the confirmed upload; 403 when the key is not the company's, 409 when the object does
+   *     not match
+   */
   @PostMapping("/tenants/{companyId}/uploads/confirm")
   public ResponseEntity<?> confirm(@PathVariable("companyId") long companyId, @RequestBody UploadDone done) {
     if (done.key() == null || !done.key().startsWith(prefix(companyId) + "/")) {

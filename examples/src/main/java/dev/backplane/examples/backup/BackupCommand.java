@@ -36,6 +36,11 @@ import java.util.Optional;
 public final class BackupCommand {
   private BackupCommand() {}
 
+  /**
+   * Runs one command read from the environment's settings and exits the JVM with its exit code.
+   *
+   * @param args the command ({@code backup}, {@code list} or {@code restore}) and its arguments
+   */
   public static void main(String[] args) {
     int code = run(List.of(args), Settings.environment(), System.out);
     System.exit(code);

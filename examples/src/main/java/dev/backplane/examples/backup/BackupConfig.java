@@ -57,6 +57,11 @@ public final class BackupConfig {
     return new Builder(minio);
   }
 
+  /**
+   * A builder holding every value of this configuration, to derive a variant.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(minio);
     b.projects.addAll(projects);
@@ -70,10 +75,20 @@ public final class BackupConfig {
     return b;
   }
 
+  /**
+   * The S3 server: endpoint, credentials and region; its own bucket is not used (each project names one).
+   *
+   * @return the S3 configuration
+   */
   public MinioConfig minio() {
     return minio;
   }
 
+  /**
+   * The projects to back up, in the order given; at least one, each name once.
+   *
+   * @return an unmodifiable list
+   */
   public List<BackupProject> projects() {
     return projects;
   }
@@ -88,22 +103,48 @@ public final class BackupConfig {
     return retentionDays;
   }
 
+  /**
+   * The part size of the streamed multipart upload, in bytes: 5 MiB .. 5 GiB, default 16 MiB.
+   *
+   * @return the part size
+   */
   public long partSize() {
     return partSize;
   }
 
+  /**
+   * The directory holding {@code pg_dump} and {@code pg_restore} ({@code BACKUP_PG_BIN}); empty to search
+   * {@code pg_config --bindir}, the Debian layout and {@code PATH}.
+   *
+   * @return the directory, if set
+   */
   public Optional<Path> pgBinDir() {
     return pgBinDir;
   }
 
+  /**
+   * How long one {@code pg_dump} may run before it is killed and the backup fails (default 2 h).
+   *
+   * @return the timeout
+   */
   public Duration dumpTimeout() {
     return dumpTimeout;
   }
 
+  /**
+   * Where runs are recorded and fencing terms checked (default {@link TableRunLog}).
+   *
+   * @return the run log
+   */
   public RunLog runLog() {
     return runLog;
   }
 
+  /**
+   * The clock that dates runs and keys (default UTC system clock; tests pass a fixed one).
+   *
+   * @return the clock
+   */
   public Clock clock() {
     return clock;
   }
@@ -131,16 +172,36 @@ public final class BackupConfig {
       this.minio = minio;
     }
 
+    /**
+     * Adds a project to back up; a name given twice is reported by {@link #build()}.
+     *
+     * @param project the database and bucket; not {@code null}
+     * @return this builder
+     */
     public Builder project(BackupProject project) {
       projects.add(Objects.requireNonNull(project, "project"));
       return this;
     }
 
+    /**
+     * The prefix of every key: segments of letters, digits and {@code . _ = + @ -}, each ending with {@code
+     * /} (default {@code backups/}). The retention rule expires objects under it.
+     *
+     * @param keyPrefix e.g. {@code backups/nightly/}
+     * @return this builder
+     */
     public Builder keyPrefix(String keyPrefix) {
       this.keyPrefix = keyPrefix;
       return this;
     }
 
+    /**
+     * Days after which the bucket's lifecycle rule expires backups, 1..36500 (default 30; {@code
+     * BACKUP_RETENTION_DAYS}).
+     *
+     * @param days the retention in days
+     * @return this builder
+     */
     public Builder retentionDays(int days) {
       this.retentionDays = days;
       return this;
@@ -158,6 +219,12 @@ public final class BackupConfig {
       return this;
     }
 
+    /**
+     * How long one {@code pg_dump} may run before it is killed (default 2 h); positive.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder dumpTimeout(Duration timeout) {
       this.dumpTimeout = timeout;
       return this;
@@ -169,6 +236,12 @@ public final class BackupConfig {
       return this;
     }
 
+    /**
+     * The clock that dates runs and keys (default {@link Clock#systemUTC()}).
+     *
+     * @param clock not {@code null}
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;

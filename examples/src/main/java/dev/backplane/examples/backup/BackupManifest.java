@@ -34,8 +34,12 @@ public record BackupManifest(
     String citusVersion,
     List<CitusTable> tables) {
 
+  /** The manifest format this code writes and reads. */
   public static final int FORMAT = 1;
 
+  /**
+   * Copies {@code tables}; a missing ({@code null}) list, as in a manifest without tables, becomes empty.
+   */
   public BackupManifest {
     tables = tables == null ? List.of() : List.copyOf(tables);
   }

@@ -8,6 +8,9 @@ import java.util.Objects;
  * table) and the bucket its backups go to.
  */
 public record BackupProject(ProjectConfig database, String bucket) {
+  /**
+   * @throws NullPointerException if {@code database} or {@code bucket} is {@code null}
+   */
   public BackupProject {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(bucket, "bucket");

@@ -19,6 +19,11 @@ import java.time.Instant;
 public record BackupResult(String project, String bucket, String dumpKey, String manifestKey, long bytes,
     String sha256, int citusTables, Instant startedAt, Instant finishedAt, String error) {
 
+  /**
+   * Whether the run stored the dump and its manifest.
+   *
+   * @return true when {@link #error()} is {@code null}
+   */
   public boolean succeeded() {
     return error == null;
   }

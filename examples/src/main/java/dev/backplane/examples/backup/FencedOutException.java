@@ -6,9 +6,16 @@ package dev.backplane.examples.backup;
  */
 public final class FencedOutException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  /** The term this run carried. */
   private final long term;
+  /** The newest term already recorded. */
   private final long newestTerm;
 
+  /**
+   * @param project the project whose backup was refused
+   * @param term the fencing term this run carried
+   * @param newestTerm the newer term already recorded for the job
+   */
   public FencedOutException(String project, long term, long newestTerm) {
     super("backup of project '" + project + "' refused: fencing term " + term + " is older than term "
         + newestTerm + " already recorded; a newer leader owns the job");

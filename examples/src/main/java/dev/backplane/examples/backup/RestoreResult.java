@@ -15,6 +15,7 @@ import java.util.List;
 public record RestoreResult(BackupManifest manifest, String targetDatabase, List<String> skippedEntries,
     List<String> distribution, Duration took) {
 
+  /** Copies the lists, so the result is immutable. */
   public RestoreResult {
     skippedEntries = List.copyOf(skippedEntries);
     distribution = List.copyOf(distribution);

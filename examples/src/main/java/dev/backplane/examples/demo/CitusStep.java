@@ -42,6 +42,11 @@ public final class CitusStep implements DemoStep {
   private final Projects projects;
   private final Console out;
 
+  /**
+   * @param stack the running stack, whose Citus cluster is used
+   * @param projects the demo projects, provisioned by step 1
+   * @param out where progress lines go
+   */
   public CitusStep(BackplaneStack stack, Projects projects, Console out) {
     this.stack = stack;
     this.projects = projects;

@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
 public final class Console {
   private final PrintStream out;
 
+  /**
+   * @param out where the lines are printed, usually {@code System.out}
+   */
   public Console(PrintStream out) {
     this.out = out;
   }

@@ -31,6 +31,10 @@ public final class LeaderStep implements DemoStep {
   private final BackplaneStack stack;
   private final Console out;
 
+  /**
+   * @param stack the running stack, whose Redis the replicas elect on
+   * @param out where progress lines go
+   */
   public LeaderStep(BackplaneStack stack, Console out) {
     this.stack = stack;
     this.out = out;

@@ -15,7 +15,9 @@ import java.util.List;
  * and never printed.
  */
 public final class Projects {
+  /** The name, database and user of the application project (pool of 10). */
   public static final String APP = "app_production";
+  /** The name, database and user of the analytics project (pool of 5). */
   public static final String ANALYTICS = "analytics";
 
   private final BackplaneStack stack;
@@ -23,6 +25,11 @@ public final class Projects {
   private final ProjectConfig app;
   private final ProjectConfig analytics;
 
+  /**
+   * Describes the projects on the stack's coordinator with random passwords; nothing is created yet.
+   *
+   * @param stack the running stack
+   */
   public Projects(BackplaneStack stack) {
     this.stack = stack;
     PostgresInfo pg = stack.postgres();
@@ -49,10 +56,20 @@ public final class Projects {
     return admin.toBuilder().database(database).build();
   }
 
+  /**
+   * The {@link #APP} project: its own database and user, pool of 10.
+   *
+   * @return the project
+   */
   public ProjectConfig app() {
     return app;
   }
 
+  /**
+   * The {@link #ANALYTICS} project: its own database and user, pool of 5.
+   *
+   * @return the project
+   */
   public ProjectConfig analytics() {
     return analytics;
   }

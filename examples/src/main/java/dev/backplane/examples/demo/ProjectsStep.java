@@ -17,6 +17,10 @@ public final class ProjectsStep implements DemoStep {
   private final Projects projects;
   private final Console out;
 
+  /**
+   * @param projects the projects to provision
+   * @param out where progress lines go
+   */
   public ProjectsStep(Projects projects, Console out) {
     this.projects = projects;
     this.out = out;

@@ -28,6 +28,10 @@ public final class RedisFailoverStep implements DemoStep {
   private final BackplaneStack stack;
   private final Console out;
 
+  /**
+   * @param stack the running stack, whose Redis master is killed
+   * @param out where progress lines go
+   */
   public RedisFailoverStep(BackplaneStack stack, Console out) {
     this.stack = stack;
     this.out = out;

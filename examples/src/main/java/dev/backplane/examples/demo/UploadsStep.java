@@ -47,6 +47,10 @@ public final class UploadsStep implements DemoStep {
   /** The PUT's key, read back by the GET check too. */
   private String pngKey;
 
+  /**
+   * @param stack the running stack, whose S3 server is used
+   * @param out where progress lines go
+   */
   public UploadsStep(BackplaneStack stack, Console out) {
     this.stack = stack;
     this.out = out;

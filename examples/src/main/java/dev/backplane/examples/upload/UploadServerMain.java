@@ -21,6 +21,12 @@ import java.util.concurrent.CountDownLatch;
 public final class UploadServerMain {
   private UploadServerMain() {}
 
+  /**
+   * Serves the upload page on {@code UPLOAD_PORT} until the JVM is stopped.
+   *
+   * @param args not used
+   * @throws Exception when the server, the stack or Uppy's download cannot be started
+   */
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(System.getenv().getOrDefault("UPLOAD_PORT", "8080"));
     Path cache = Path.of(System.getenv().getOrDefault("UPPY_CACHE", "target/uppy"));

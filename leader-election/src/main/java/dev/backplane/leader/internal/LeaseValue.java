@@ -9,6 +9,12 @@ import java.util.Optional;
  */
 public record LeaseValue(long term, long sinceEpochMillis, String identity) {
 
+  /**
+   * Reads a lease key's value.
+   *
+   * @param raw the value, or {@code null} when the key is absent
+   * @return the lease, or empty when {@code raw} is {@code null} or not in this format
+   */
   public static Optional<LeaseValue> parse(String raw) {
     if (raw == null) {
       return Optional.empty();
@@ -24,10 +30,20 @@ public record LeaseValue(long term, long sinceEpochMillis, String identity) {
     }
   }
 
+  /**
+   * When the term began.
+   *
+   * @return the acquisition time, from the acquiring replica's clock
+   */
   public Instant since() {
     return Instant.ofEpochMilli(sinceEpochMillis);
   }
 
+  /**
+   * The value to store: {@code term|sinceEpochMillis|identity}.
+   *
+   * @return the encoded lease
+   */
   public String encode() {
     return term + "|" + sinceEpochMillis + "|" + identity;
   }

@@ -19,15 +19,29 @@ public final class OrderedDispatcher<L> {
   private final Queue<Consumer<L>> queue = new ArrayDeque<>();
   private boolean draining;
 
+  /**
+   * @param listener the listener events are delivered to
+   * @param executor runs the deliveries
+   */
   public OrderedDispatcher(L listener, Executor executor) {
     this.listener = listener;
     this.executor = executor;
   }
 
+  /**
+   * The listener, to find a dispatcher by listener.
+   *
+   * @return the listener
+   */
   public L listener() {
     return listener;
   }
 
+  /**
+   * Queues {@code event} and, unless a drain is already queued or running, submits one.
+   *
+   * @param event what to call on the listener
+   */
   public void offer(Consumer<L> event) {
     synchronized (queue) {
       queue.add(event);

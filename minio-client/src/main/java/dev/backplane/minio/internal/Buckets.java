@@ -34,11 +34,22 @@ public final class Buckets {
   private final Sdk sdk;
   private final String bucket;
 
+  /**
+   * @param sdk the client the calls go through
+   * @param bucket the bucket to set up
+   */
   public Buckets(Sdk sdk, String bucket) {
     this.sdk = sdk;
     this.bucket = bucket;
   }
 
+  /**
+   * Creates the bucket if missing, then turns on versioning and sets lifecycle rules as {@code setup} asks;
+   * a feature the server lacks gives an {@code UNSUPPORTED} step instead of an error.
+   *
+   * @param setup what to set up
+   * @return one step per feature, in order
+   */
   public List<Step> bootstrap(BucketSetup setup) {
     List<Step> steps = new ArrayList<>();
     steps.add(ensureBucket());

@@ -59,10 +59,21 @@ public final class Sdk implements AutoCloseable {
     this.retry = Retry.of("backplane-minio", config.retryPolicy().retryConfig(Sdk::isTransient));
   }
 
+  /**
+   * The clients for {@code config}: one for calls on the endpoint, one that signs for the public endpoint.
+   *
+   * @param config endpoints, credentials, region and retry policy
+   * @return the SDK wrapper
+   */
   public static Sdk create(MinioConfig config) {
     return new Sdk(config);
   }
 
+  /**
+   * The configuration the clients were made from.
+   *
+   * @return the configuration
+   */
   public MinioConfig config() {
     return config;
   }
@@ -85,6 +96,12 @@ public final class Sdk implements AutoCloseable {
   /** A call to the SDK: checked exceptions allowed, since the SDK throws eight kinds. */
   @FunctionalInterface
   public interface AsyncCall<T> {
+    /**
+     * Starts the call.
+     *
+     * @return the call's future
+     * @throws Exception whatever the SDK throws when starting it
+     */
     CompletableFuture<T> start() throws Exception;
   }
 

@@ -27,6 +27,9 @@ public final class AddressResolver extends SocketAddressResolver {
   };
   private volatile Runnable onMasterResolved = () -> {};
 
+  /**
+   * @param config whose address mapping is applied to every address Lettuce resolves
+   */
   public AddressResolver(RedisHaConfig config) {
     super(DnsResolver.unresolved());
     this.config = config;

@@ -35,6 +35,12 @@ public final class LettuceSetup {
         .build();
   }
 
+  /**
+   * Lettuce's client options for {@code c}: TLS with its CA file, socket keepalive and timeouts.
+   *
+   * @param c the configuration
+   * @return the options
+   */
   public static ClientOptions clientOptions(RedisHaConfig c) {
     ClientOptions.Builder b = ClientOptions.builder();
     if (c.tls()) {

@@ -19,6 +19,13 @@ public final class TransientErrors {
 
   private TransientErrors() {}
 
+  /**
+   * Whether {@code t}, or a cause of it, is a lost connection, a timeout or a failover reply such as {@code
+   * READONLY} or {@code LOADING}.
+   *
+   * @param t the error
+   * @return true when repeating a command that is safe to repeat may succeed
+   */
   public static boolean isTransient(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause()) {
       if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException

@@ -34,6 +34,13 @@ public class BackplaneHealthAutoConfiguration {
   @ConditionalOnClass(ProjectPools.class)
   @ConditionalOnBean(ProjectPools.class)
   public static class Citus {
+    /**
+     * The {@code backplaneCitus} indicator, on the primary project (else the first one configured).
+     *
+     * @param pools the project pools
+     * @param properties where {@code backplane.citus.primary-project} is read
+     * @return the indicator; replace it with a bean of the same name
+     */
     @Bean
     @ConditionalOnMissingBean(name = "backplaneCitusHealthIndicator")
     public HealthIndicator backplaneCitusHealthIndicator(ProjectPools pools, BackplaneProperties properties) {
@@ -49,6 +56,12 @@ public class BackplaneHealthAutoConfiguration {
   @ConditionalOnClass(RedisHa.class)
   @ConditionalOnBean(RedisHa.class)
   public static class Redis {
+    /**
+     * The {@code backplaneRedis} indicator.
+     *
+     * @param redis the Redis client whose master, replicas and Sentinels are checked
+     * @return the indicator; replace it with a bean of the same name
+     */
     @Bean
     @ConditionalOnMissingBean(name = "backplaneRedisHealthIndicator")
     public HealthIndicator backplaneRedisHealthIndicator(RedisHa redis) {
@@ -61,6 +74,12 @@ public class BackplaneHealthAutoConfiguration {
   @ConditionalOnClass(LeaderElection.class)
   @ConditionalOnBean(LeaderElection.class)
   public static class Leadership {
+    /**
+     * The {@code backplaneLeadership} indicator.
+     *
+     * @param election the election it reports on
+     * @return the indicator; replace it with a bean of the same name
+     */
     @Bean
     @ConditionalOnMissingBean(name = "backplaneLeadershipHealthIndicator")
     public HealthIndicator backplaneLeadershipHealthIndicator(LeaderElection election) {
@@ -73,6 +92,12 @@ public class BackplaneHealthAutoConfiguration {
   @ConditionalOnClass({MinioConfig.class, MinioClient.class})
   @ConditionalOnBean(MinioConfig.class)
   public static class S3 {
+    /**
+     * The {@code backplaneS3} indicator, with its own short-timeout HTTP client.
+     *
+     * @param config the endpoint, credentials and bucket to check
+     * @return the indicator; replace it with a bean of the same name
+     */
     @Bean
     @ConditionalOnMissingBean(name = "backplaneS3HealthIndicator")
     public S3HealthIndicator backplaneS3HealthIndicator(MinioConfig config) {

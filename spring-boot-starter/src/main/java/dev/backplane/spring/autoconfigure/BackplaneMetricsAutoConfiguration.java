@@ -34,11 +34,25 @@ public class BackplaneMetricsAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(RoutingMetrics.class)
   public static class Citus {
+    /**
+     * Hands the application's {@code MeterRegistry}, if there is one, to the project pools for HikariCP's
+     * meters.
+     *
+     * @param registry the registry, when the application has one
+     * @return the customizer
+     */
     @Bean
     public ProjectPoolsCustomizer backplanePoolMetrics(ObjectProvider<MeterRegistry> registry) {
       return b -> registry.ifAvailable(b::metricRegistry);
     }
 
+    /**
+     * Makes the router report its routing decisions as meters, when the application has a {@code
+     * MeterRegistry}.
+     *
+     * @param registry the registry, when the application has one
+     * @return the customizer
+     */
     @Bean
     public CitusRouterCustomizer backplaneRoutingMetrics(ObjectProvider<MeterRegistry> registry) {
       return b -> registry.ifAvailable(r -> b.routingListener(RoutingMetrics.create(r)));
@@ -49,6 +63,13 @@ public class BackplaneMetricsAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(UploadMetrics.class)
   public static class S3 {
+    /**
+     * Counts presigned, confirmed and refused uploads; {@link UploadListener#NONE} without a {@code
+     * MeterRegistry}. Told along with every other {@link UploadListener} bean.
+     *
+     * @param registry the registry, when the application has one
+     * @return the listener
+     */
     @Bean
     public UploadListener backplaneUploadMetrics(ObjectProvider<MeterRegistry> registry) {
       MeterRegistry r = registry.getIfAvailable();
@@ -61,6 +82,12 @@ public class BackplaneMetricsAutoConfiguration {
   @ConditionalOnClass(RedisHaMetrics.class)
   @ConditionalOnBean(RedisHa.class)
   public static class Redis {
+    /**
+     * Failover and reconnect meters of the Redis client; closed with the context.
+     *
+     * @param redis the Redis client
+     * @return the binder, which Spring Boot binds to its registries
+     */
     @Bean(destroyMethod = "close")
     public RedisHaMetrics backplaneRedisHaMetrics(RedisHa redis) {
       return RedisHaMetrics.of(redis);
@@ -71,12 +98,23 @@ public class BackplaneMetricsAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(LeaderElectionMetrics.class)
   public static class Leader {
+    /**
+     * Leadership state, term and handover meters of the election.
+     *
+     * @param election the election
+     * @return the binder, which Spring Boot binds to its registries
+     */
     @Bean
     @ConditionalOnBean(LeaderElection.class)
     public LeaderElectionMetrics backplaneLeaderElectionMetrics(LeaderElection election) {
       return LeaderElectionMetrics.of(election);
     }
 
+    /**
+     * Runs, skips and failures of the {@code @LeaderOnly} jobs.
+     *
+     * @return the binder, which Spring Boot binds to its registries
+     */
     @Bean
     public LeaderJobMetrics backplaneLeaderJobMetrics() {
       return new LeaderJobMetrics();

@@ -13,6 +13,9 @@ import org.springframework.boot.health.contributor.Health;
 public class LeadershipHealthIndicator extends AbstractHealthIndicator {
   private final LeaderElection election;
 
+  /**
+   * @param election the election to report on; the indicator only reads it
+   */
   public LeadershipHealthIndicator(LeaderElection election) {
     super("Leadership health check failed");
     this.election = election;

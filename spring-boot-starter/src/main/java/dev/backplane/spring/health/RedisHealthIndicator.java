@@ -24,6 +24,9 @@ public class RedisHealthIndicator extends AbstractHealthIndicator {
 
   private final RedisHa redis;
 
+  /**
+   * @param redis the client whose master, replicas and Sentinels are checked (Sentinels with a 1 s timeout)
+   */
   public RedisHealthIndicator(RedisHa redis) {
     super("Redis health check failed");
     this.redis = redis;

@@ -22,6 +22,11 @@ public class S3HealthIndicator extends AbstractHealthIndicator implements Dispos
   private final OkHttpClient http;
   private final MinioClient client;
 
+  /**
+   * Creates the indicator and its own HTTP client (3 s connect, read and call timeouts, no retry).
+   *
+   * @param config the endpoint, credentials, region and bucket to check
+   */
   public S3HealthIndicator(MinioConfig config) {
     super("S3 health check failed");
     this.config = config;

@@ -42,6 +42,7 @@ public abstract class Configured extends SpringBootCondition {
 
   /** Citus projects: {@code backplane.citus.projects.*}, {@code DB_HOST}, {@code DB_NAME} or {@code BACKPLANE_PROJECTS}. */
   public static final class Projects extends Configured {
+    /** The condition for the Citus part. */
     public Projects() {
       super("citus", p -> p.getCitus().isEnabled(), List.of("backplane.citus.projects"),
           List.of("DB_HOST", "DB_NAME", "BACKPLANE_PROJECTS"));
@@ -50,6 +51,7 @@ public abstract class Configured extends SpringBootCondition {
 
   /** Redis: {@code backplane.redis.host}/{@code sentinels}, {@code REDIS_HOST}, {@code REDIS_SENTINELS}, {@code REDIS_SENTINEL_ENABLED}. */
   public static final class Redis extends Configured {
+    /** The condition for the Redis part. */
     public Redis() {
       super("redis", p -> p.getRedis().isEnabled(), List.of("backplane.redis.host", "backplane.redis.sentinels"),
           List.of("REDIS_HOST", "REDIS_SENTINELS", "REDIS_SENTINEL_ENABLED"));
@@ -58,6 +60,7 @@ public abstract class Configured extends SpringBootCondition {
 
   /** S3: {@code backplane.s3.endpoint} or {@code MINIO_ENDPOINT}. */
   public static final class S3 extends Configured {
+    /** The condition for the S3 part. */
     public S3() {
       super("s3", p -> p.getS3().isEnabled(), List.of("backplane.s3.endpoint"), List.of("MINIO_ENDPOINT"));
     }

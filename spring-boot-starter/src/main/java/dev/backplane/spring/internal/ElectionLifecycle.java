@@ -16,6 +16,9 @@ public final class ElectionLifecycle implements SmartLifecycle {
   private final LeaderElection election;
   private volatile boolean running;
 
+  /**
+   * @param election the election to start with the context and close with it
+   */
   public ElectionLifecycle(LeaderElection election) {
     this.election = election;
   }

@@ -17,6 +17,10 @@ public final class ProjectDataSource implements DataSource {
   private final ProjectPools pools;
   private final String project;
 
+  /**
+   * @param pools the pools, which own the connections
+   * @param project the project whose pool this data source hands out connections of
+   */
   public ProjectDataSource(ProjectPools pools, String project) {
     this.pools = pools;
     this.project = project;

@@ -9,6 +9,9 @@ import java.util.List;
 public final class UploadListeners implements UploadListener {
   private final List<UploadListener> all;
 
+  /**
+   * @param all the listeners, in the order they are told; copied
+   */
   public UploadListeners(List<UploadListener> all) {
     this.all = List.copyOf(all);
   }

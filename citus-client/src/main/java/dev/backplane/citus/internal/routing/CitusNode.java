@@ -14,6 +14,9 @@ import java.util.Objects;
  */
 public record CitusNode(int nodeId, int groupId, String host, int port, boolean shouldHaveShards) {
 
+  /**
+   * @throws NullPointerException if {@code host} is {@code null}
+   */
   public CitusNode {
     Objects.requireNonNull(host, "host");
   }

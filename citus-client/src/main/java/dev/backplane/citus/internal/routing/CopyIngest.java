@@ -46,18 +46,38 @@ public final class CopyIngest {
   /** Gives the route of one key. */
   @FunctionalInterface
   public interface Router {
+    /**
+     * The route of {@code key} in {@code table}.
+     *
+     * @param table the distributed table
+     * @param key a value of its distribution column
+     * @return where rows with that key go
+     */
     Route route(TableName table, Object key);
   }
 
   /** Opens a connection for a group: on its node, or the coordinator with a note why. */
   @FunctionalInterface
   public interface Connector {
+    /**
+     * Opens a connection to {@code node}, or to the coordinator when it is empty or refuses.
+     *
+     * @param node the node as registered, empty for the coordinator
+     * @return the connection, where it goes and why, if that differs
+     * @throws SQLException when no connection could be had at all
+     */
     Connected connect(Optional<HostPort> node) throws SQLException;
   }
 
   /** Told about errors on a node's connection. */
   @FunctionalInterface
   public interface Failures {
+    /**
+     * Told that a COPY on {@code node}'s connection failed (e.g. to open its circuit breaker).
+     *
+     * @param node the node, empty for the coordinator
+     * @param e the driver's error
+     */
     void failed(Optional<HostPort> node, SQLException e);
   }
 
@@ -76,6 +96,12 @@ public final class CopyIngest {
   private final Failures failures;
   private final ExecutorService executor;
 
+  /**
+   * @param router routes each row's key
+   * @param connector opens a connection per group
+   * @param failures told about errors on a node's connection
+   * @param executor runs the groups in parallel
+   */
   public CopyIngest(Router router, Connector connector, Failures failures, ExecutorService executor) {
     this.router = router;
     this.connector = connector;
@@ -83,6 +109,15 @@ public final class CopyIngest {
     this.executor = executor;
   }
 
+  /**
+   * Routes, encodes and writes {@code rows}, one COPY per node.
+   *
+   * @param table the distributed table
+   * @param columns the columns the rows' values are for, in order; at least one
+   * @param keyColumn the distribution column, one of {@code columns}
+   * @param rows the rows, each with one value per column
+   * @return one batch per COPY, with its outcome
+   */
   public IngestResult run(TableName table, List<String> columns, String keyColumn, List<Object[]> rows) {
     if (columns == null || columns.isEmpty()) {
       throw new IllegalArgumentException("columns must name at least one column");

@@ -29,6 +29,9 @@ public record DistributedTable(
     ShardMap shards,
     Optional<String> unroutableReason) {
 
+  /**
+   * @throws NullPointerException if a component is {@code null}
+   */
   public DistributedTable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(kind, "kind");

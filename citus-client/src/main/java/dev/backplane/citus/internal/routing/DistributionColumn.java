@@ -10,6 +10,9 @@ import java.util.Objects;
  */
 public record DistributionColumn(String name, DistributionType type) {
 
+  /**
+   * @throws NullPointerException if {@code name} or {@code type} is {@code null}
+   */
   public DistributionColumn {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");

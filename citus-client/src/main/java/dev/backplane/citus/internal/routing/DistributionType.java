@@ -15,12 +15,19 @@ import java.util.UUID;
  * here is routed through the coordinator.
  */
 public enum DistributionType {
+  /** {@code smallint}, hashed with {@code hashint2}. */
   INT2("int2", 21, "Short (or an integral Number within -32768..32767)"),
+  /** {@code integer}, hashed with {@code hashint4}. */
   INT4("int4", 23, "Integer (or an integral Number within the int range)"),
+  /** {@code bigint}, hashed with {@code hashint8}. */
   INT8("int8", 20, "Long (or an integral Number within the long range)"),
+  /** {@code text}, hashed over its UTF-8 bytes ({@code hashtext}). */
   TEXT("text", 25, "String"),
+  /** {@code varchar}, hashed as {@code text}. */
   VARCHAR("varchar", 1043, "String"),
+  /** {@code char(n)}, hashed without trailing spaces ({@code hashbpchar}). */
   BPCHAR("bpchar", 1042, "String"),
+  /** {@code uuid}, hashed with {@code uuid_hash}. */
   UUID("uuid", 2950, "UUID");
 
   private final String pgName;

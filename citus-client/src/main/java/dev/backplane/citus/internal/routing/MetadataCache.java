@@ -31,12 +31,24 @@ public final class MetadataCache implements AutoCloseable {
   /** Reads a snapshot, typically {@link CitusMetadata#load} on a fresh coordinator connection. */
   @FunctionalInterface
   public interface Loader {
+    /**
+     * Reads a fresh snapshot.
+     *
+     * @return the snapshot
+     * @throws SQLException from the driver
+     */
     CitusMetadata load() throws SQLException;
   }
 
   /** Opens a connection to the coordinator; the cache closes it after each load. */
   @FunctionalInterface
   public interface ConnectionSource {
+    /**
+     * Opens a new coordinator connection, which the caller closes.
+     *
+     * @return the connection
+     * @throws SQLException when the coordinator cannot be reached
+     */
     Connection open() throws SQLException;
   }
 

@@ -39,6 +39,13 @@ public final class NodePools implements AutoCloseable {
   private final Map<HostPort, Long> openedAt = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /**
+   * @param project the project each node's pool is derived from
+   * @param addressMapping maps a registered node address to one this JVM reaches
+   * @param connectionTimeout how long a node's pool waits for a connection before the router falls back
+   * @param breakerConfig the configuration of each node's circuit breaker
+   * @param queryMode how routed queries are sent to the nodes
+   */
   public NodePools(ProjectConfig project, AddressMapping addressMapping,
       Duration connectionTimeout, CircuitBreakerConfig breakerConfig, RoutedQueryMode queryMode) {
     this.project = project;

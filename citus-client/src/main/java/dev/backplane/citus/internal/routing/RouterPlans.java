@@ -28,6 +28,12 @@ public final class RouterPlans {
   /** Sets the parameters of the EXPLAIN statement as the caller set them on its own statement. */
   @FunctionalInterface
   public interface Binder {
+    /**
+     * Binds the parameters on {@code explain}.
+     *
+     * @param explain the prepared {@code EXPLAIN} statement
+     * @throws SQLException from the driver
+     */
     void bind(PreparedStatement explain) throws SQLException;
   }
 

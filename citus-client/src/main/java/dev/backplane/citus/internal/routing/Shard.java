@@ -19,6 +19,11 @@ import java.util.Optional;
 public record Shard(long shardId, String shardName, int minValue, int maxValue,
     List<CitusNode> placements) {
 
+  /**
+   * Copies {@code placements}.
+   *
+   * @throws IllegalArgumentException if {@code minValue > maxValue}
+   */
   public Shard {
     Objects.requireNonNull(shardName, "shardName");
     placements = List.copyOf(placements);

@@ -65,6 +65,11 @@ public final class PgTools {
         + " least the server's.");
   }
 
+  /**
+   * The directory the programs are run from.
+   *
+   * @return the directory holding {@code pg_dump} and {@code pg_restore}
+   */
   public Path binDir() {
     return binDir;
   }
@@ -150,6 +155,15 @@ public final class PgTools {
     }
   }
 
+  /**
+   * Waits for {@code p} to end, killing it when it takes too long.
+   *
+   * @param p the process
+   * @param timeoutSeconds how long to wait
+   * @param program its name, for the message
+   * @return its exit code
+   * @throws IOException when it was killed for the timeout, or the wait was interrupted
+   */
   public static int waitFor(Process p, long timeoutSeconds, String program) throws IOException {
     try {
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

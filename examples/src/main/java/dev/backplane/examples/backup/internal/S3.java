@@ -33,6 +33,11 @@ public final class S3 implements AutoCloseable {
   private final OkHttpClient http;
   private final MinioClient client;
 
+  /**
+   * Creates the SDK client with its own HTTP client (10 s connect, 5 min read and write timeouts).
+   *
+   * @param config the endpoint, credentials and region
+   */
   public S3(MinioConfig config) {
     this.config = config;
     this.http = new OkHttpClient.Builder().connectTimeout(10, TimeUnit.SECONDS)
@@ -41,10 +46,20 @@ public final class S3 implements AutoCloseable {
         .credentials(config.accessKey(), config.secretKey()).region(config.region()).httpClient(http).build();
   }
 
+  /**
+   * The SDK client, for object calls.
+   *
+   * @return the client; closed with this object
+   */
   public MinioClient client() {
     return client;
   }
 
+  /**
+   * The configuration the client was made from.
+   *
+   * @return the configuration
+   */
   public MinioConfig config() {
     return config;
   }
