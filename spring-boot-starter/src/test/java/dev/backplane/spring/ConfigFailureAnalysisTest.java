@@ -37,6 +37,29 @@ class ConfigFailureAnalysisTest {
   }
 
   @Test
+  void aMalformedAddressMappingIsRefusedNamingTheEntry(CapturedOutput output) {
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
+        .properties("spring.main.banner-mode=off", "backplane.redis.sentinel-enabled=false",
+            "REDIS_HOST=unused", "backplane.redis.address-mapping=10.0.0.1:6379")
+        .run()).isNotNull();
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("REDIS_ADDRESS_MAP entry '10.0.0.1:6379' is invalid (expected reported=reachable)");
+  }
+
+  @Test
+  void aMalformedRouterAddressMappingIsRefusedNamingTheProperty(CapturedOutput output) {
+    assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
+        .properties("spring.main.banner-mode=off", "DB_HOST=coord.internal", "DB_NAME=app", "DB_USER=app",
+            "DB_PASSWORD=s3cret-value", "backplane.redis.enabled=false",
+            "backplane.citus.router.address-mapping=worker-0:5432=nowhere")
+        .run()).isNotNull();
+    assertThat(output).contains("APPLICATION FAILED TO START")
+        .contains("address-mapping entry 'worker-0:5432=nowhere' is invalid (expected host:port, was 'nowhere')")
+        .contains("backplane.citus.router.address-mapping=worker-0:5432=127.0.0.1:32771")
+        .doesNotContain("s3cret-value");
+  }
+
+  @Test
   void aLeaderOnlyJobWithoutAnElectionStopsStartUp() {
     assertThatThrownBy(() -> new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
         .properties("spring.main.banner-mode=off").run())

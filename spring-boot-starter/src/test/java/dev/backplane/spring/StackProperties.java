@@ -7,9 +7,14 @@ import dev.backplane.testkit.RedisInfo;
 import dev.backplane.testkit.S3Info;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The harness stack as an application would be configured for it: as properties, or as the seeds' variables. */
 final class StackProperties {
+  /** An address no server reports, mapped in the properties to show that the mapping reaches the config. */
+  static final HostPort UNROUTABLE_REDIS = HostPort.parse("10.255.255.1:6379");
+  static final HostPort MAPPED_REDIS = HostPort.parse("127.0.0.1:16379");
+
   private StackProperties() {}
 
   /** {@code backplane.*} properties for the stack: project {@code app}, Redis through the Sentinels, S3. */
@@ -23,11 +28,15 @@ final class StackProperties {
     m.put("backplane.citus.projects.app.user", pg.user());
     m.put("backplane.citus.projects.app.password", pg.password());
     m.put("backplane.citus.projects.app.max-pool-size", "4");
+    // Identity on the local backend; container aliases to published ports on Docker.
+    m.put("backplane.citus.router.address-mapping", pg.registeredToReachable().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
     RedisInfo redis = stack.redis();
     m.put("backplane.redis.sentinels", redis.sentinelList());
     m.put("backplane.redis.master-name", redis.masterName());
     redis.password().ifPresent(p -> m.put("backplane.redis.password", p));
     redis.sentinelPassword().ifPresent(p -> m.put("backplane.redis.sentinel-password", p));
+    m.put("backplane.redis.address-mapping", UNROUTABLE_REDIS + "=" + MAPPED_REDIS);
     S3Info s3 = stack.s3();
     m.put("backplane.s3.endpoint", s3.endpoint().toString());
     m.put("backplane.s3.access-key", s3.accessKey());

@@ -66,6 +66,7 @@ class StarterIT extends StackBootTest {
     assertThat(router.project().name()).isEqualTo("app");
     assertThat(redis.currentMaster().port()).isEqualTo(stack.redis().master().port());
     assertThat(redis.health().healthy()).as(redis.health().toString()).isTrue();
+    assertThat(redis.config().reachable(StackProperties.UNROUTABLE_REDIS)).isEqualTo(StackProperties.MAPPED_REDIS);
     PresignedRequest put = uploads.presignPut(UploadRequest.of("it", "a.txt", "text/plain").withSize(5));
     assertThat(put.url().toString()).startsWith(stack.s3().endpoint().toString());
     await().atMost(Duration.ofSeconds(30)).until(() -> election.currentLeader().isPresent());

@@ -4,6 +4,7 @@ import dev.backplane.citus.CitusRouter;
 import dev.backplane.citus.ProjectPools;
 import dev.backplane.citus.TableName;
 import dev.backplane.citus.TenantDataSource;
+import dev.backplane.core.AddressMapping;
 import dev.backplane.core.ConfigException;
 import dev.backplane.spring.BackplaneProperties;
 import dev.backplane.spring.properties.RouterProperties;
@@ -65,8 +66,17 @@ public class BackplaneCitusAutoConfiguration {
             + "; set backplane.citus.primary-project to the one to route, or backplane.citus.router.enabled=false"));
       }
       CitusRouter.Builder b = CitusRouter.builder(pools.find(primary).orElseThrow()).coordinator(pools.pool(primary));
-      if (properties.getCitus().getRouter().getRefreshInterval() != null) {
-        b.refreshInterval(properties.getCitus().getRouter().getRefreshInterval());
+      RouterProperties r = properties.getCitus().getRouter();
+      if (r.getRefreshInterval() != null) {
+        b.refreshInterval(r.getRefreshInterval());
+      }
+      if (r.getAddressMapping() != null) {
+        try {
+          b.addressMapping(AddressMapping.parse(r.getAddressMapping()));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("backplane.citus.router", List.of("address-mapping " + e.getMessage()
+              + ", e.g. backplane.citus.router.address-mapping=worker-0:5432=127.0.0.1:32771"));
+        }
       }
       customizers.orderedStream().forEach(c -> c.customize(b));
       return b.build();

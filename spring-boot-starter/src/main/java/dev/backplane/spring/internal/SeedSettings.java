@@ -7,6 +7,7 @@ import dev.backplane.spring.properties.LeaderProperties;
 import dev.backplane.spring.properties.ProjectProperties;
 import dev.backplane.spring.properties.S3Properties;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -130,6 +131,7 @@ public final class SeedSettings {
     put(m, "REDIS_TLS", r.getTls());
     put(m, "REDIS_CONNECT_TIMEOUT_MS", millis(r.getConnectTimeout()));
     put(m, "REDIS_COMMAND_TIMEOUT_MS", millis(r.getCommandTimeout()));
+    put(m, "REDIS_ADDRESS_MAP", r.getAddressMapping());
     LeaderProperties l = p.getLeader();
     put(m, "ENABLE_CRON", l.getEnableCron());
     put(m, "LEADER_IDENTITY", l.getIdentity());
@@ -163,7 +165,7 @@ public final class SeedSettings {
   }
 
   private static String encode(String s) {
-    return URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static void put(Map<String, String> m, String name, Object value) {

@@ -32,6 +32,11 @@ public class RedisProperties {
   private Duration connectTimeout;
   /** Command timeout (REDIS_COMMAND_TIMEOUT_MS, default 2 s). */
   private Duration commandTimeout;
+  /**
+   * Where to connect when a Sentinel or server reports an address, as {@code reported=reachable,...}
+   * (REDIS_ADDRESS_MAP; containers, NAT; default: every address as reported).
+   */
+  private String addressMapping;
 
   /**
    * Whether the Redis part is on when something of it is configured ({@code backplane.redis.enabled},
@@ -268,5 +273,24 @@ public class RedisProperties {
    */
   public void setCommandTimeout(Duration commandTimeout) {
     this.commandTimeout = commandTimeout;
+  }
+
+  /**
+   * Where to connect when a Sentinel or server reports an address, as {@code reported=reachable,...}
+   * (REDIS_ADDRESS_MAP), e.g. {@code 172.17.0.3:6379=127.0.0.1:16379}.
+   *
+   * @return the mapping's text, or {@code null} for none
+   */
+  public String getAddressMapping() {
+    return addressMapping;
+  }
+
+  /**
+   * Sets {@code backplane.redis.address-mapping}; see {@link #getAddressMapping()}.
+   *
+   * @param addressMapping {@code reported=reachable} pairs, comma-separated; {@code null} for none
+   */
+  public void setAddressMapping(String addressMapping) {
+    this.addressMapping = addressMapping;
   }
 }

@@ -15,6 +15,11 @@ public class RouterProperties {
   private boolean strict;
   /** How often the router checks the Citus metadata for changes (default 1 s; 0 checks only after errors). */
   private Duration refreshInterval;
+  /**
+   * Where this service reaches the nodes Citus names, as {@code reported=reachable,...}, e.g.
+   * {@code worker-0:5432=127.0.0.1:32771} (containers, NAT; default: every node as Citus names it).
+   */
+  private String addressMapping;
 
   /**
    * Whether a CitusRouter bean is made for the primary project (default true).
@@ -89,5 +94,24 @@ public class RouterProperties {
    */
   public void setRefreshInterval(Duration refreshInterval) {
     this.refreshInterval = refreshInterval;
+  }
+
+  /**
+   * Where this service reaches the nodes Citus names, as {@code reported=reachable,...} (the form
+   * of {@link dev.backplane.core.AddressMapping#parse}); unset reaches every node as Citus names it.
+   *
+   * @return the mapping's text, or {@code null} for none
+   */
+  public String getAddressMapping() {
+    return addressMapping;
+  }
+
+  /**
+   * Sets {@code backplane.citus.router.address-mapping}; see {@link #getAddressMapping()}.
+   *
+   * @param addressMapping e.g. {@code worker-0:5432=127.0.0.1:32771,worker-1:5432=127.0.0.1:32772}
+   */
+  public void setAddressMapping(String addressMapping) {
+    this.addressMapping = addressMapping;
   }
 }
