@@ -1,14 +1,12 @@
 package dev.backplane.leader;
 
 import dev.backplane.core.internal.Checks;
-import dev.backplane.leader.internal.LeaseScripts;
+import dev.backplane.leader.internal.LeaseStore;
 import dev.backplane.leader.internal.LeaseValue;
 import dev.backplane.leader.internal.OrderedDispatcher;
 import dev.backplane.redis.FailoverEvent;
 import dev.backplane.redis.FailoverListener;
 import dev.backplane.redis.RedisHa;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -99,6 +97,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
   private ScheduledExecutorService loop;
   private ScheduledExecutorService watchdog;
   private StatefulRedisConnection<String, String> connection;
+  private LeaseStore lease;
   private StatefulRedisPubSubConnection<String, String> pubsub;
   private ScheduledFuture<?> nextTick; // guarded by lock
   private ScheduledFuture<?> expiry; // guarded by lock
@@ -271,6 +270,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
       // One timeout for every call on this connection, the scheduler's tick records included:
       // the election's, not redis-ha's (Lettuce times commands out at the connection's timeout).
       connection.setTimeout(config.commandTimeout());
+      lease = new LeaseStore(config, connection);
       loop = executor("backplane-leader-" + config.name());
       watchdog = executor("backplane-leader-" + config.name() + "-watchdog");
       redis.addFailoverListener(failoverListener, watchdog);
@@ -361,12 +361,11 @@ public final class LeaderElection implements Leadership, AutoCloseable {
       }
       lock.notifyAll(); // awaitLeadership returns empty
     }
-    if (l != null && connection != null) {
+    if (l != null && lease != null) {
       try {
-        Long released = call(connection.async().eval(LeaseScripts.RELEASE, ScriptOutputType.INTEGER,
-            new String[] {config.leaseKey()}, l.raw, config.releaseChannel()), config.commandTimeout().toNanos());
+        boolean released = lease.release(l.raw);
         log.info("election '{}': {} term {} on close", config.name(),
-            released == 1 ? "released" : "had already lost", l.value.term());
+            released ? "released" : "had already lost", l.value.term());
       } catch (Exception e) {
         log.warn("election '{}': could not release term {} on close (it expires within {} ms): {}",
             config.name(), l.value.term(), config.leaseTtl().toMillis(), e.toString());
@@ -512,10 +511,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
       return;
     }
     try {
-      Long renewed = call(connection.async().eval(LeaseScripts.RENEW, ScriptOutputType.INTEGER,
-          new String[] {config.leaseKey()}, l.raw, String.valueOf(config.leaseTtl().toMillis())),
-          Math.min(config.commandTimeout().toNanos(), left));
-      if (renewed != 1) {
+      if (!lease.renew(l.raw, Math.min(config.commandTimeout().toNanos(), left))) {
         log.warn("election '{}': lease of term {} is gone or taken over", config.name(), l.value.term());
         revoke(l, RevokeReason.LOST);
         return;
@@ -539,18 +535,15 @@ public final class LeaderElection implements Leadership, AutoCloseable {
   /** Tries to acquire; returns the delay until the next try. */
   private long tryAcquire() throws InterruptedException {
     long start = System.nanoTime();
-    List<Object> r;
+    LeaseStore.Acquisition r;
     try {
-      r = call(connection.async().eval(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI,
-          new String[] {config.leaseKey(), config.termKey()}, String.valueOf(config.leaseTtl().toMillis()),
-          String.valueOf(System.currentTimeMillis()), String.valueOf(highestTermSeen.get()), config.identity()),
-          config.commandTimeout().toNanos());
+      r = lease.acquire(highestTermSeen.get());
     } catch (ExecutionException | TimeoutException e) {
       log.debug("election '{}': acquire attempt failed: {}", config.name(), e.toString());
       return retryNanos;
     }
-    boolean acquired = ((Number) r.get(0)).longValue() == 1;
-    String raw = String.valueOf(r.get(1));
+    boolean acquired = r.acquired();
+    String raw = r.raw();
     Optional<LeaseValue> value = LeaseValue.parse(raw);
     value.ifPresent(v -> highestTermSeen.accumulateAndGet(v.term(), Math::max));
     if (!acquired) {
@@ -562,7 +555,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
         releaseQuietly(raw);
         return retryNanos;
       }
-      long pttl = r.size() > 2 ? ((Number) r.get(2)).longValue() : -1;
+      long pttl = r.pttlMillis();
       return pttl > 0 ? Math.min(retryNanos, TimeUnit.MILLISECONDS.toNanos(pttl + 2)) : retryNanos;
     }
     if (value.isEmpty() || !replicasAcknowledged(deadlineNanos - (System.nanoTime() - start))) {
@@ -592,7 +585,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
 
   private void observe() throws InterruptedException {
     try {
-      String raw = call(connection.async().get(config.leaseKey()), config.commandTimeout().toNanos());
+      String raw = lease.read();
       Optional<LeaseValue> value = LeaseValue.parse(raw);
       value.ifPresent(v -> highestTermSeen.accumulateAndGet(v.term(), Math::max));
       observed = value.map(v -> new LeaderInfo(v.identity(), v.since(), v.term(),
@@ -612,8 +605,7 @@ public final class LeaderElection implements Leadership, AutoCloseable {
       return false;
     }
     try {
-      Long acks = call(connection.async().waitForReplication(wanted, timeoutMs),
-          TimeUnit.MILLISECONDS.toNanos(timeoutMs) + config.commandTimeout().toNanos());
+      long acks = lease.waitForReplicas(wanted, timeoutMs);
       if (acks < wanted) {
         log.warn("election '{}': only {} of {} replicas acknowledged the lease in {} ms", config.name(), acks,
             wanted, timeoutMs);
@@ -628,20 +620,9 @@ public final class LeaderElection implements Leadership, AutoCloseable {
 
   private void releaseQuietly(String raw) {
     try {
-      call(connection.async().eval(LeaseScripts.RELEASE, ScriptOutputType.INTEGER,
-          new String[] {config.leaseKey()}, raw, config.releaseChannel()), config.commandTimeout().toNanos());
+      lease.release(raw);
     } catch (Exception e) {
       log.debug("election '{}': release failed (the lease expires by itself): {}", config.name(), e.toString());
-    }
-  }
-
-  private static <T> T call(RedisFuture<T> future, long timeoutNanos)
-      throws InterruptedException, ExecutionException, TimeoutException {
-    try {
-      return future.get(Math.max(1, timeoutNanos), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | InterruptedException e) {
-      future.cancel(true);
-      throw e;
     }
   }
 
