@@ -11,6 +11,7 @@ import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Dirs;
 import dev.backplane.testkit.internal.PausedProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
@@ -19,11 +20,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -220,15 +219,7 @@ public final class DockerStack implements BackplaneStack {
     }
     quietly(network::close);
     pool.shutdownNow();
-    tls.ifPresent(t -> quietly(() -> deleteTree(t.directory())));
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    tls.ifPresent(t -> Dirs.deleteTree(t.directory()));
   }
 
   private static void quietly(Runnable r) {

@@ -11,13 +11,13 @@ import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Dirs;
 import dev.backplane.testkit.internal.PausedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -93,7 +93,7 @@ public final class LocalStack implements BackplaneStack {
       LocalS3 s = joinOrRecord(s3, "S3", failures);
       if (!failures.isEmpty()) {
         Stream.of(p, r, s).filter(c -> c != null).forEach(LocalStack::closeQuietly);
-        deleteTree(dir);
+        Dirs.deleteTree(dir);
         throw new StackException("the local stack did not start (" + failures.size() + " problem"
             + (failures.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", failures));
       }
@@ -160,7 +160,7 @@ public final class LocalStack implements BackplaneStack {
             .filter(ph -> ph.info().commandLine().map(cl -> cl.contains(marker)).orElse(false))
             .forEach(ProcessHandle::destroyForcibly);
         log.info("removed a stack left behind by dead JVM {}: {}", owner, d);
-        deleteTree(d);
+        Dirs.deleteTree(d);
       }
     }
   }
@@ -217,7 +217,7 @@ public final class LocalStack implements BackplaneStack {
     }
     paused.forEach(Faults.Paused::close);
     Stream.of(s3, redis, pg).parallel().forEach(LocalStack::closeQuietly);
-    deleteTree(dir);
+    Dirs.deleteTree(dir);
   }
 
   private void closeQuietly() {
@@ -229,17 +229,6 @@ public final class LocalStack implements BackplaneStack {
       c.close();
     } catch (Exception e) {
       log.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      log.warn("could not delete {}: {}", root, e.toString());
     }
   }
 
