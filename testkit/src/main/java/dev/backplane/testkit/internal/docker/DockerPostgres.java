@@ -8,17 +8,14 @@ import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Jdbc;
 import dev.backplane.testkit.internal.Waits;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -118,7 +115,7 @@ final class DockerPostgres {
     if (config.citus()) {
       // The image's init script already did this in POSTGRES_DB; a custom image may not have.
       try (Connection c = connect(n)) {
-        exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+        Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
       } catch (SQLException e) {
         throw new StackException("cannot create the citus extension on " + n.name() + ": " + e.getMessage(), e);
       }
@@ -129,9 +126,9 @@ final class DockerPostgres {
     List<String> aliases = workers.stream().map(Node::name).toList();
     try (Connection c = connect(coordinator)) {
       for (String sql : DockerSpecs.citusRegistrationSql(coordinator.name(), aliases)) {
-        query(c, sql);
+        Jdbc.query(c, sql);
       }
-      citusVersion = query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
+      citusVersion = Jdbc.query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
     } catch (SQLException e) {
       throw new StackException("cannot register the Citus workers with the coordinator: " + e.getMessage(), e);
     }
@@ -195,33 +192,12 @@ final class DockerPostgres {
     Waits.until(n.name() + " to answer SELECT 1 on " + host + ":" + n.hostPort(), config.startTimeout(), POLL,
         () -> {
           try (Connection c = connect(n)) {
-            return "1".equals(query(c, "SELECT 1"));
+            return "1".equals(Jdbc.query(c, "SELECT 1"));
           }
         });
   }
 
   private Connection connect(Node n) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.user());
-    p.setProperty("password", config.password());
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("ApplicationName", "backplane-testkit");
-    tls.ifPresent(t -> {
-      p.setProperty("sslmode", "verify-full");
-      p.setProperty("sslrootcert", t.caFile().toString());
-    });
-    return DriverManager.getConnection(pgNode(n).jdbcUrl(config.database()), p);
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
+    return Jdbc.connect(pgNode(n), config.database(), config, tls.map(TlsMaterial::caFile));
   }
 }

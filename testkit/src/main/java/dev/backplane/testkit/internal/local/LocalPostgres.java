@@ -6,6 +6,7 @@ import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Jdbc;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,17 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -268,16 +265,16 @@ final class LocalPostgres implements AutoCloseable {
     ManagedProcess.run(List.of("cp", "-a", template.toString(), n.dataDir.toString()));
     startProcess(n);
     try (Connection c = connect(n, "postgres")) {
-      exec(c, "CREATE DATABASE " + quoteIdent(config.database()));
+      Jdbc.exec(c, "CREATE DATABASE " + Jdbc.quoteIdent(config.database()));
     } catch (SQLException e) {
       throw new StackException("cannot create database " + config.database() + " on " + n.name
           + ": " + e.getMessage(), e);
     }
     if (citusWanted()) {
       try (Connection c = connect(n, config.database())) {
-        exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+        Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
         if (installation.has("pg_stat_statements")) {
-          exec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+          Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
       } catch (SQLException e) {
         throw new StackException("cannot create the citus extension on " + n.name + ": "
@@ -366,11 +363,11 @@ final class LocalPostgres implements AutoCloseable {
 
   private void registerWorkers() {
     try (Connection c = connect(coordinator, config.database())) {
-      query(c, "SELECT citus_set_coordinator_host('" + HOST + "', " + coordinator.port + ")");
+      Jdbc.query(c, "SELECT citus_set_coordinator_host('" + HOST + "', " + coordinator.port + ")");
       for (Node w : workers) {
-        query(c, "SELECT citus_add_node('" + HOST + "', " + w.port + ")");
+        Jdbc.query(c, "SELECT citus_add_node('" + HOST + "', " + w.port + ")");
       }
-      citusVersion = query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
+      citusVersion = Jdbc.query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
     } catch (SQLException e) {
       throw new StackException("cannot register the Citus workers with the coordinator: "
           + e.getMessage(), e);
@@ -379,33 +376,8 @@ final class LocalPostgres implements AutoCloseable {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  Connection connect(Node n, String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.user());
-    p.setProperty("password", config.password());
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("ApplicationName", "backplane-testkit");
-    tls.ifPresent(t -> {
-      p.setProperty("sslmode", "verify-full");
-      p.setProperty("sslrootcert", t.clientCaFile().toString());
-    });
-    return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + n.port + "/" + database, p);
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  static String quoteIdent(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  private Connection connect(Node n, String database) throws SQLException {
+    return Jdbc.connect(n.info(), database, config, tls.map(PgTls::clientCaFile));
   }
 
   private String templateKey() {
