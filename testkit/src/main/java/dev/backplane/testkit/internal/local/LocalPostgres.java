@@ -40,7 +40,7 @@ final class LocalPostgres implements AutoCloseable {
   private final Path binDir;
   private final Path dir;
   private final Optional<String> runAs;
-  private final Installation installation;
+  private final PgInstallation installation;
   private final Path template;
   private final Path passFile;
   /** The servers' copies of the certificate, key, CA and pg_hba.conf, when the stack is TLS only. */
@@ -68,17 +68,6 @@ final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  /** Where this PostgreSQL keeps its libraries and extensions, and what they include. */
-  record Installation(String version, Path pkgLibDir, Path shareDir) {
-    boolean has(String library) {
-      return Files.exists(pkgLibDir.resolve(library + ".so"));
-    }
-
-    boolean citusInstalled() {
-      return has("citus") && Files.exists(shareDir.resolve("extension/citus.control"));
-    }
-  }
-
   private LocalPostgres(StackConfig config, Path stackDir, Optional<TlsMaterial> tls) {
     this.config = config;
     this.binaries = Binaries.postgres(config);
@@ -86,7 +75,7 @@ final class LocalPostgres implements AutoCloseable {
     this.dir = stackDir.resolve("pg");
     this.runAs = OsUser.serverUserForPostgres();
     runAs.ifPresent(user -> OsUser.checkCanRun(binDir.resolve("postgres"), user));
-    this.installation = installation(binDir);
+    this.installation = PgInstallation.of(binDir);
     this.template = config.baseDir().resolve("pg-template-" + templateKey());
     this.passFile = dir.resolve("pgpass");
     this.tls = tls.map(t -> new PgTls(t, dir.resolve("tls")));
@@ -389,22 +378,6 @@ final class LocalPostgres implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static Installation installation(Path binDir) {
-    Path pgConfig = binDir.resolve("pg_config");
-    if (Files.isExecutable(pgConfig)) {
-      String[] out = ManagedProcess.run(List.of(pgConfig.toString(), "--version", "--pkglibdir",
-          "--sharedir")).strip().split("\\R");
-      return new Installation(out[0].replace("PostgreSQL ", "").trim(), Path.of(out[1].trim()),
-          Path.of(out[2].trim()));
-    }
-    String version = ManagedProcess.run(List.of(binDir.resolve("postgres").toString(), "--version"))
-        .replaceAll(".*\\) ", "").trim();
-    Path root = binDir.getParent();
-    Path lib = Files.isDirectory(root.resolve("lib/postgresql")) ? root.resolve("lib/postgresql") : root.resolve("lib");
-    Path share = Files.isDirectory(root.resolve("share/postgresql")) ? root.resolve("share/postgresql") : root.resolve("share");
-    return new Installation(version, lib, share);
   }
 
   @Override
