@@ -13,6 +13,8 @@ import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Dirs;
 import dev.backplane.testkit.internal.PausedProcess;
+import dev.backplane.testkit.internal.RedisServers;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.net.URI;
@@ -188,7 +190,7 @@ public final class DockerStack implements BackplaneStack {
 
   @Override
   public RedisInfo redis() {
-    return redis.info();
+    return redis.servers().info();
   }
 
   @Override
@@ -245,33 +247,33 @@ public final class DockerStack implements BackplaneStack {
 
     @Override
     public HostPort killRedisMaster() {
-      return redis.killMaster();
+      return redis.servers().killMaster();
     }
 
     @Override
     public void restoreRedis() {
-      redis.restore();
+      redis.servers().restore();
     }
 
     @Override
     public List<String> pausable() {
       List<String> names = new ArrayList<>(postgres.names());
-      names.addAll(redis.names());
+      names.addAll(redis.servers().names());
       names.add("s3");
       return names;
     }
 
     @Override
     public Paused pause(String process) {
-      String name = redis.resolve(process).orElse(process);
-      GenericContainer<?> c = "s3".equals(name) ? minio
-          : postgres.container(name).or(() -> redis.container(name))
+      ServerProcess p = "s3".equals(process) ? new ContainerProcess("s3", minio)
+          : postgres.container(process).<ServerProcess>map(c -> new ContainerProcess(process, c))
+              .or(() -> redis.servers().resolve(process).map(RedisServers.Server::process))
               .orElseThrow(() -> new IllegalArgumentException("no process '" + process + "'; one of " + pausable()));
-      Containers.dockerPause(c);
-      log.info("paused {}", name);
-      Paused handle = new PausedProcess(name, () -> {
-        Containers.dockerUnpause(c);
-        log.info("resumed {}", name);
+      p.pause();
+      log.info("paused {}", p.name());
+      Paused handle = new PausedProcess(p.name(), () -> {
+        p.resume();
+        log.info("resumed {}", p.name());
       });
       paused.add(handle);
       return handle;

@@ -165,7 +165,7 @@ final class LocalPostgres implements AutoCloseable {
 
   void startWorker(int index) {
     Node w = worker(index);
-    if (w.process.isAlive()) {
+    if (w.process.running()) {
       return;
     }
     w.process.start();

@@ -195,7 +195,7 @@ final class LocalS3 implements AutoCloseable {
   }
 
   void startAgain() {
-    if (!process.isAlive()) {
+    if (!process.running()) {
       process.start();
       awaitReady();
     }

@@ -13,6 +13,8 @@ import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Dirs;
 import dev.backplane.testkit.internal.PausedProcess;
+import dev.backplane.testkit.internal.RedisServers;
+import dev.backplane.testkit.internal.ServerProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +103,7 @@ public final class LocalStack implements BackplaneStack {
       log.info("Backplane local stack up in {} ms{}: postgres {} (citus {}; binaries: {}), redis master {}"
           + " (binary: {}), s3 {} ({})", stack.startupTime.toMillis(), tls.isPresent() ? " (TLS only)" : "",
           p.info().coordinator().address(),
-          p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.info().master(), r.binaryOrigin(),
+          p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.servers().info().master(), r.binaryOrigin(),
           s.endpoint(), s.info().server());
       return stack;
     } finally {
@@ -182,7 +184,7 @@ public final class LocalStack implements BackplaneStack {
 
   @Override
   public RedisInfo redis() {
-    return redis.info();
+    return redis.servers().info();
   }
 
   @Override
@@ -245,30 +247,31 @@ public final class LocalStack implements BackplaneStack {
 
     @Override
     public HostPort killRedisMaster() {
-      return redis.killMaster();
+      return redis.servers().killMaster();
     }
 
     @Override
     public void restoreRedis() {
-      redis.restore();
+      redis.servers().restore();
     }
 
     @Override
     public List<String> pausable() {
       List<String> names = new ArrayList<>(pg.processNames());
-      names.addAll(redis.processNames());
+      names.addAll(redis.servers().names());
       names.add("s3");
       return names;
     }
 
     @Override
     public Paused pause(String name) {
-      ManagedProcess p = ("s3".equals(name) ? Optional.of(s3.process()) : pg.process(name))
-          .or(() -> redis.process(name))
+      ServerProcess p = ("s3".equals(name) ? Optional.<ServerProcess>of(s3.process())
+          : pg.process(name).<ServerProcess>map(m -> m))
+          .or(() -> redis.servers().resolve(name).map(RedisServers.Server::process))
           .orElseThrow(() -> new IllegalArgumentException("no process named '" + name
               + "'; pausable: " + pausable()));
-      p.signal("STOP", Duration.ZERO);
-      Paused handle = new PausedProcess(p.name(), () -> p.signal("CONT", Duration.ZERO));
+      p.pause();
+      Paused handle = new PausedProcess(p.name(), p::resume);
       paused.add(handle);
       return handle;
     }
