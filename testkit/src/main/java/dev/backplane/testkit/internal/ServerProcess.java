@@ -4,7 +4,7 @@ package dev.backplane.testkit.internal;
  * One server of a stack as its backend runs it: a process on this machine or a container. It
  * holds only what the backends do differently (how to stop, start, kill, pause and resume); what a
  * fault does with these steps, and how to tell that the server answers, is written once over it
- * (e.g. {@link RedisServers}).
+ * ({@link StackFaults}, {@link RedisServers}, {@link PostgresNodes}).
  */
 public interface ServerProcess {
 

@@ -9,6 +9,8 @@ import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Jdbc;
+import dev.backplane.testkit.internal.PostgresNodes;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -36,7 +38,7 @@ import org.testcontainers.utility.MountableFile;
  * so every node gets a {@code .pgpass} (see {@link DockerSpecs#pgpassScript}) named by
  * {@code PGPASSFILE}, which the server's libpq reads.
  */
-final class DockerPostgres {
+final class DockerPostgres implements PostgresNodes {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final StackConfig config;
@@ -134,7 +136,8 @@ final class DockerPostgres {
     }
   }
 
-  PostgresInfo info() {
+  @Override
+  public PostgresInfo info() {
     return new PostgresInfo(pgNode(coordinator), workers.stream().map(this::pgNode).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
         config.citus() ? Optional.empty() : Optional.of("Citus disabled in StackConfig (citus=false)"),
@@ -145,47 +148,36 @@ final class DockerPostgres {
     return new PgNode(n.name(), new HostPort(host, n.hostPort()), new HostPort(n.name(), PG_PORT));
   }
 
-  List<String> names() {
-    List<String> names = new ArrayList<>();
-    names.add(coordinator.name());
-    workers.forEach(w -> names.add(w.name()));
-    extras.forEach(e -> names.add(e.name()));
-    return names;
+  /** The container of node {@code name}. */
+  Optional<GenericContainer<?>> container(String name) {
+    return find(name).map(Node::container);
   }
 
-  Optional<GenericContainer<?>> container(String name) {
+  private Optional<Node> find(String name) {
     List<Node> all = new ArrayList<>();
     all.add(coordinator);
     all.addAll(workers);
     all.addAll(extras);
-    return all.stream().filter(n -> n.name().equals(name)).findFirst().map(Node::container);
+    return all.stream().filter(n -> n.name().equals(name)).findFirst();
   }
 
-  void stopWorker(int index) {
-    Containers.dockerStop(worker(index).container());
+  @Override
+  public Optional<ServerProcess> process(String name) {
+    return container(name).map(c -> new ContainerProcess(name, c));
   }
 
-  void startWorker(int index) {
-    Node w = worker(index);
-    if (!Containers.running(w.container())) {
-      Containers.dockerStart(w.container());
-    }
-    awaitReady(w);
+  @Override
+  public void awaitReady(String name) {
+    awaitReady(find(name).orElseThrow(() -> new IllegalArgumentException("no PostgreSQL node '" + name + "'")));
   }
 
   /** One more node on the network, with the database and Citus, not registered. */
-  synchronized PgNode startExtraNode() {
+  @Override
+  public synchronized PgNode startExtraNode() {
     Node n = node("extra-" + extras.size(), DockerSpecs.freePorts(1).get(0));
     extras.add(n);
     boot(n);
     return pgNode(n);
-  }
-
-  private Node worker(int index) {
-    if (index < 0 || index >= workers.size()) {
-      throw new IllegalArgumentException("worker index must be 0.." + (workers.size() - 1) + ", was " + index);
-    }
-    return workers.get(index);
   }
 
   private void awaitReady(Node n) {

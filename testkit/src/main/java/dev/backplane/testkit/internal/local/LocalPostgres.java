@@ -7,6 +7,8 @@ import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
 import dev.backplane.testkit.internal.Jdbc;
+import dev.backplane.testkit.internal.PostgresNodes;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 
 /**
  * A coordinator and workers as separate {@code postgres} processes on loopback ports, made a Citus
@@ -32,7 +35,7 @@ import java.util.concurrent.ExecutorService;
  * {@code initdb} template, cached per PostgreSQL version under the base directory, so a stack
  * pays for {@code initdb} once.
  */
-final class LocalPostgres implements AutoCloseable {
+final class LocalPostgres implements PostgresNodes, AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final StackConfig config;
@@ -91,10 +94,7 @@ final class LocalPostgres implements AutoCloseable {
     LocalPostgres pg = new LocalPostgres(config, stackDir, tls);
     try {
       pg.prepare();
-      List<Node> all = new ArrayList<>();
-      all.add(pg.coordinator);
-      all.addAll(pg.workers);
-      CompletableFuture.allOf(all.stream()
+      CompletableFuture.allOf(Stream.concat(Stream.of(pg.coordinator), pg.workers.stream())
           .map(n -> CompletableFuture.runAsync(() -> pg.bootNode(n), pool))
           .toArray(CompletableFuture[]::new)).join();
       if (pg.citusWanted()) {
@@ -134,57 +134,35 @@ final class LocalPostgres implements AutoCloseable {
     return binaries.origin() + " (PostgreSQL " + installation.version() + ")";
   }
 
-  PostgresInfo info() {
+  @Override
+  public PostgresInfo info() {
     return new PostgresInfo(coordinator.info(), workers.stream().map(Node::info).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
         citusUnavailableReason(), extras.stream().filter(n -> n.port > 0).map(Node::info).toList(),
         tls.map(PgTls::clientCaFile));
   }
 
-  List<String> processNames() {
-    List<String> names = new ArrayList<>();
-    names.add(coordinator.name);
-    workers.forEach(w -> names.add(w.name));
-    extras.forEach(e -> names.add(e.name));
-    return names;
+  @Override
+  public Optional<ServerProcess> process(String name) {
+    return allNodes().filter(n -> n.name.equals(name)).findFirst().<ServerProcess>map(n -> n.process);
   }
 
-  Optional<ManagedProcess> process(String name) {
-    if (coordinator.name.equals(name)) {
-      return Optional.ofNullable(coordinator.process);
-    }
-    return java.util.stream.Stream.concat(workers.stream(), extras.stream())
-        .filter(n -> n.name.equals(name)).findFirst().map(n -> n.process);
+  @Override
+  public void awaitReady(String name) {
+    awaitReady(allNodes().filter(n -> n.name.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no PostgreSQL node '" + name + "'")), "postgres");
   }
 
-  void stopWorker(int index) {
-    Node w = worker(index);
-    // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is kept.
-    w.process.signal("INT", Duration.ofSeconds(30));
-  }
-
-  void startWorker(int index) {
-    Node w = worker(index);
-    if (w.process.running()) {
-      return;
-    }
-    w.process.start();
-    awaitReady(w, "postgres");
-  }
-
-  PgNode startExtraNode() {
+  @Override
+  public PgNode startExtraNode() {
     Node n = new Node("extra-" + extras.size(), dir.resolve("extra-" + extras.size()));
     extras.add(n);
     bootNode(n);
     return n.info();
   }
 
-  private Node worker(int index) {
-    if (index < 0 || index >= workers.size()) {
-      throw new IllegalArgumentException("worker index must be 0.." + (workers.size() - 1)
-          + ", was " + index);
-    }
-    return workers.get(index);
+  private Stream<Node> allNodes() {
+    return Stream.of(Stream.of(coordinator), workers.stream(), extras.stream()).flatMap(s -> s);
   }
 
   // ---- start-up -----------------------------------------------------------------------------
@@ -276,8 +254,9 @@ final class LocalPostgres implements AutoCloseable {
     StackException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       n.port = Ports.free();
+      // stop() is SIGINT, PostgreSQL's fast shutdown: clients are disconnected, data is kept.
       n.process = ManagedProcess.start(n.name, serverCommand(n), serverEnv(),
-          dir.resolve(n.name + ".log"), runAs);
+          dir.resolve(n.name + ".log"), runAs).stopWith("INT", Duration.ofSeconds(30));
       try {
         awaitReady(n, "postgres");
         return;
@@ -382,12 +361,8 @@ final class LocalPostgres implements AutoCloseable {
 
   @Override
   public void close() {
-    List<Node> all = new ArrayList<>();
-    all.add(coordinator);
-    all.addAll(workers);
-    all.addAll(extras);
     // SIGQUIT is immediate shutdown: the data is deleted next, so nothing needs flushing.
-    all.parallelStream().filter(n -> n.process != null)
+    allNodes().parallel().filter(n -> n.process != null)
         .forEach(n -> n.process.signal("QUIT", Duration.ofSeconds(10)));
   }
 }
