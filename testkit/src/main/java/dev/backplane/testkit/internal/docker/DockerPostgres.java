@@ -8,17 +8,16 @@ import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Jdbc;
+import dev.backplane.testkit.internal.PostgresNodes;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +38,7 @@ import org.testcontainers.utility.MountableFile;
  * so every node gets a {@code .pgpass} (see {@link DockerSpecs#pgpassScript}) named by
  * {@code PGPASSFILE}, which the server's libpq reads.
  */
-final class DockerPostgres {
+final class DockerPostgres implements PostgresNodes {
   private static final Duration POLL = Duration.ofMillis(200);
 
   private final StackConfig config;
@@ -118,7 +117,7 @@ final class DockerPostgres {
     if (config.citus()) {
       // The image's init script already did this in POSTGRES_DB; a custom image may not have.
       try (Connection c = connect(n)) {
-        exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+        Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
       } catch (SQLException e) {
         throw new StackException("cannot create the citus extension on " + n.name() + ": " + e.getMessage(), e);
       }
@@ -129,15 +128,16 @@ final class DockerPostgres {
     List<String> aliases = workers.stream().map(Node::name).toList();
     try (Connection c = connect(coordinator)) {
       for (String sql : DockerSpecs.citusRegistrationSql(coordinator.name(), aliases)) {
-        query(c, sql);
+        Jdbc.query(c, sql);
       }
-      citusVersion = query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
+      citusVersion = Jdbc.query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
     } catch (SQLException e) {
       throw new StackException("cannot register the Citus workers with the coordinator: " + e.getMessage(), e);
     }
   }
 
-  PostgresInfo info() {
+  @Override
+  public PostgresInfo info() {
     return new PostgresInfo(pgNode(coordinator), workers.stream().map(this::pgNode).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
         config.citus() ? Optional.empty() : Optional.of("Citus disabled in StackConfig (citus=false)"),
@@ -148,80 +148,48 @@ final class DockerPostgres {
     return new PgNode(n.name(), new HostPort(host, n.hostPort()), new HostPort(n.name(), PG_PORT));
   }
 
-  List<String> names() {
-    List<String> names = new ArrayList<>();
-    names.add(coordinator.name());
-    workers.forEach(w -> names.add(w.name()));
-    extras.forEach(e -> names.add(e.name()));
-    return names;
+  /** The container of node {@code name}. */
+  Optional<GenericContainer<?>> container(String name) {
+    return find(name).map(Node::container);
   }
 
-  Optional<GenericContainer<?>> container(String name) {
+  private Optional<Node> find(String name) {
     List<Node> all = new ArrayList<>();
     all.add(coordinator);
     all.addAll(workers);
     all.addAll(extras);
-    return all.stream().filter(n -> n.name().equals(name)).findFirst().map(Node::container);
+    return all.stream().filter(n -> n.name().equals(name)).findFirst();
   }
 
-  void stopWorker(int index) {
-    Containers.dockerStop(worker(index).container());
+  @Override
+  public Optional<ServerProcess> process(String name) {
+    return container(name).map(c -> new ContainerProcess(name, c));
   }
 
-  void startWorker(int index) {
-    Node w = worker(index);
-    if (!Containers.running(w.container())) {
-      Containers.dockerStart(w.container());
-    }
-    awaitReady(w);
+  @Override
+  public void awaitReady(String name) {
+    awaitReady(find(name).orElseThrow(() -> new IllegalArgumentException("no PostgreSQL node '" + name + "'")));
   }
 
   /** One more node on the network, with the database and Citus, not registered. */
-  synchronized PgNode startExtraNode() {
+  @Override
+  public synchronized PgNode startExtraNode() {
     Node n = node("extra-" + extras.size(), DockerSpecs.freePorts(1).get(0));
     extras.add(n);
     boot(n);
     return pgNode(n);
   }
 
-  private Node worker(int index) {
-    if (index < 0 || index >= workers.size()) {
-      throw new IllegalArgumentException("worker index must be 0.." + (workers.size() - 1) + ", was " + index);
-    }
-    return workers.get(index);
-  }
-
   private void awaitReady(Node n) {
     Waits.until(n.name() + " to answer SELECT 1 on " + host + ":" + n.hostPort(), config.startTimeout(), POLL,
         () -> {
           try (Connection c = connect(n)) {
-            return "1".equals(query(c, "SELECT 1"));
+            return "1".equals(Jdbc.query(c, "SELECT 1"));
           }
         });
   }
 
   private Connection connect(Node n) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.user());
-    p.setProperty("password", config.password());
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("ApplicationName", "backplane-testkit");
-    tls.ifPresent(t -> {
-      p.setProperty("sslmode", "verify-full");
-      p.setProperty("sslrootcert", t.caFile().toString());
-    });
-    return DriverManager.getConnection(pgNode(n).jdbcUrl(config.database()), p);
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
+    return Jdbc.connect(pgNode(n), config.database(), config, tls.map(TlsMaterial::caFile));
   }
 }

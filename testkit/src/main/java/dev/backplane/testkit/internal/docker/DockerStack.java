@@ -1,29 +1,17 @@
 package dev.backplane.testkit.internal.docker;
 
-import dev.backplane.core.HostPort;
 import dev.backplane.testkit.Backend;
-import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.Faults;
-import dev.backplane.testkit.PgNode;
-import dev.backplane.testkit.PostgresInfo;
-import dev.backplane.testkit.RedisInfo;
-import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
-import dev.backplane.testkit.internal.PausedProcess;
-import dev.backplane.testkit.internal.Waits;
+import dev.backplane.testkit.internal.BackendStack;
+import dev.backplane.testkit.internal.Dirs;
+import dev.backplane.testkit.internal.StackServers;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,39 +26,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.containers.Network;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.utility.DockerImageName;
-import org.testcontainers.utility.MountableFile;
 
 /**
- * The stack as Docker containers through Testcontainers: Citus ({@link DockerPostgres}), MinIO,
- * and Redis with Sentinels ({@link DockerRedis}). Every published port is a fixed host port
- * chosen at start, so addresses stay the same when a container is stopped and started again.
+ * The stack as Docker containers through Testcontainers: Citus ({@link DockerPostgres}), MinIO
+ * ({@link DockerS3}), and Redis with Sentinels ({@link DockerRedis}). Every published port is a
+ * fixed host port chosen at start, so addresses stay the same when a container is stopped and
+ * started again. What a test sees of the servers, and fault injection, are the backends' shared
+ * {@link BackendStack} and {@code StackFaults}, over {@link ContainerProcess}es.
  */
-public final class DockerStack implements BackplaneStack {
+public final class DockerStack implements BackendStack {
   private static final Logger log = LoggerFactory.getLogger(DockerStack.class);
 
-  private final StackConfig config;
   private final String host;
   private final Network network;
   private final ExecutorService pool;
   /** Every container created, in creation order; close() stops them in reverse. */
   private final List<GenericContainer<?>> containers = new CopyOnWriteArrayList<>();
-  private final List<Faults.Paused> paused = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final DockerPostgres postgres;
   private final DockerRedis redis;
-  private final MinIOContainer minio;
-  private final int s3Port;
-  private final DockerFaults faults = new DockerFaults();
-  private volatile Duration startupTime = Duration.ZERO;
+  private final DockerS3 s3;
+  /** Set once every server answers; null until then. */
+  private volatile StackServers servers;
   /** The TLS stack's CA and server certificate, in a temporary directory deleted on close(). */
   private final Optional<TlsMaterial> tls;
 
   private DockerStack(StackConfig config) {
-    this.config = config;
     this.host = DockerSpecs.clientHost(DockerClientFactory.instance().dockerHostIpAddress());
     this.network = Network.newNetwork();
     AtomicInteger n = new AtomicInteger();
@@ -82,19 +64,7 @@ public final class DockerStack implements BackplaneStack {
     this.tls = config.tls() ? Optional.of(tlsMaterial(config, host)) : Optional.empty();
     this.postgres = new DockerPostgres(config, network, host, containers::add, tls);
     this.redis = new DockerRedis(config, host, containers::add, tls);
-    this.s3Port = DockerSpecs.freePorts(1).get(0);
-    this.minio = new MinIOContainer(DockerImageName.parse(config.minioImage()).asCompatibleSubstituteFor("minio/minio"))
-        .withUserName(config.s3AccessKey())
-        .withPassword(config.s3SecretKey())
-        .withEnv("MINIO_SITE_REGION", config.s3Region())
-        .withLabel(Containers.LABEL, "s3")
-        .withStartupTimeout(config.startTimeout());
-    tls.ifPresent(t -> minio
-        .withCopyToContainer(MountableFile.forHostPath(t.serverCertFile(), 0644), DockerSpecs.MINIO_TLS_CERT)
-        .withCopyToContainer(MountableFile.forHostPath(t.serverKeyFile(), 0600), DockerSpecs.MINIO_TLS_KEY)
-        // MinIOContainer's own wait asks /minio/health/live over plain HTTP; awaitS3() asks it over HTTPS.
-        .waitingFor(Wait.forListeningPort().withStartupTimeout(config.startTimeout())));
-    Containers.publish(minio, s3Port, DockerSpecs.S3_PORT);
+    this.s3 = new DockerS3(config, host, containers::add, tls);
   }
 
   private static TlsMaterial tlsMaterial(StackConfig config, String host) {
@@ -133,33 +103,18 @@ public final class DockerStack implements BackplaneStack {
       CompletableFuture.allOf(
           CompletableFuture.runAsync(() -> s.postgres.start(s.pool), s.pool),
           CompletableFuture.runAsync(() -> s.redis.start(s.pool), s.pool),
-          CompletableFuture.runAsync(s::startMinio, s.pool)).join();
+          CompletableFuture.runAsync(s.s3::start, s.pool)).join();
     } catch (RuntimeException e) {
       if (stack != null) {
         stack.close();
       }
       throw unwrap(e);
     }
-    stack.startupTime = Duration.ofNanos(System.nanoTime() - t0);
-    log.info("Docker stack up in {} ms: {}, {}, {}", stack.startupTime.toMillis(), stack.postgres(),
+    stack.servers = new StackServers(Backend.DOCKER, stack.postgres, stack.redis.servers(), stack.s3, stack.tls,
+        Duration.ofNanos(System.nanoTime() - t0));
+    log.info("Docker stack up in {} ms: {}, {}, {}", stack.startupTime().toMillis(), stack.postgres(),
         stack.s3(), stack.redis());
     return stack;
-  }
-
-  private void startMinio() {
-    containers.add(minio);
-    Containers.launch(minio, "s3", config.minioImage(), List.of(config.s3SecretKey()));
-    awaitS3();
-  }
-
-  private void awaitS3() {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
-    tls.ifPresent(t -> b.sslContext(t.clientContext()));
-    HttpClient http = b.build();
-    HttpRequest live = HttpRequest.newBuilder(s3().endpoint().resolve("/minio/health/live"))
-        .timeout(Duration.ofSeconds(2)).build();
-    Waits.until("MinIO to answer /minio/health/live on " + s3().endpoint(), config.startTimeout(),
-        Duration.ofMillis(200), () -> http.send(live, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
   }
 
   private static RuntimeException unwrap(Throwable e) {
@@ -172,39 +127,8 @@ public final class DockerStack implements BackplaneStack {
   }
 
   @Override
-  public Backend backend() {
-    return Backend.DOCKER;
-  }
-
-  @Override
-  public PostgresInfo postgres() {
-    return postgres.info();
-  }
-
-  @Override
-  public S3Info s3() {
-    return new S3Info(URI.create((tls.isPresent() ? "https://" : "http://") + host + ":" + s3Port),
-        config.s3AccessKey(), config.s3SecretKey(), config.s3Region(), "minio", tls.map(TlsMaterial::caFile));
-  }
-
-  @Override
-  public RedisInfo redis() {
-    return redis.info();
-  }
-
-  @Override
-  public Optional<TlsMaterial> tls() {
-    return tls;
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public Duration startupTime() {
-    return startupTime;
+  public StackServers servers() {
+    return servers;
   }
 
   @Override
@@ -212,7 +136,10 @@ public final class DockerStack implements BackplaneStack {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    paused.forEach(p -> quietly(p::close)); // a paused container cannot be killed
+    StackServers started = servers;
+    if (started != null) {
+      started.faults().resumeAll(); // a paused container cannot be killed
+    }
     List<GenericContainer<?>> reversed = new ArrayList<>(containers);
     Collections.reverse(reversed);
     for (GenericContainer<?> c : reversed) {
@@ -220,15 +147,7 @@ public final class DockerStack implements BackplaneStack {
     }
     quietly(network::close);
     pool.shutdownNow();
-    tls.ifPresent(t -> quietly(() -> deleteTree(t.directory())));
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    tls.ifPresent(t -> Dirs.deleteTree(t.directory()));
   }
 
   private static void quietly(Runnable r) {
@@ -236,72 +155,6 @@ public final class DockerStack implements BackplaneStack {
       r.run();
     } catch (RuntimeException e) {
       log.warn("while stopping the Docker stack: {}", e.toString());
-    }
-  }
-
-  /** Fault injection with Docker: stop/start, kill, pause/unpause of containers. */
-  private final class DockerFaults implements Faults {
-
-    @Override
-    public void stopWorker(int index) {
-      postgres.stopWorker(index);
-    }
-
-    @Override
-    public void startWorker(int index) {
-      postgres.startWorker(index);
-    }
-
-    @Override
-    public HostPort killRedisMaster() {
-      return redis.killMaster();
-    }
-
-    @Override
-    public void restoreRedis() {
-      redis.restore();
-    }
-
-    @Override
-    public List<String> pausable() {
-      List<String> names = new ArrayList<>(postgres.names());
-      names.addAll(redis.names());
-      names.add("s3");
-      return names;
-    }
-
-    @Override
-    public Paused pause(String process) {
-      String name = redis.resolve(process).orElse(process);
-      GenericContainer<?> c = "s3".equals(name) ? minio
-          : postgres.container(name).or(() -> redis.container(name))
-              .orElseThrow(() -> new IllegalArgumentException("no process '" + process + "'; one of " + pausable()));
-      Containers.dockerPause(c);
-      log.info("paused {}", name);
-      Paused handle = new PausedProcess(name, () -> {
-        Containers.dockerUnpause(c);
-        log.info("resumed {}", name);
-      });
-      paused.add(handle);
-      return handle;
-    }
-
-    @Override
-    public void stopS3() {
-      Containers.dockerStop(minio);
-    }
-
-    @Override
-    public void startS3() {
-      if (!Containers.running(minio)) {
-        Containers.dockerStart(minio);
-      }
-      awaitS3();
-    }
-
-    @Override
-    public PgNode startExtraPostgresNode() {
-      return postgres.startExtraNode();
     }
   }
 }

@@ -6,6 +6,9 @@ import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.Jdbc;
+import dev.backplane.testkit.internal.PostgresNodes;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,20 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.stream.Stream;
 
 /**
  * A coordinator and workers as separate {@code postgres} processes on loopback ports, made a Citus
@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutorService;
  * {@code initdb} template, cached per PostgreSQL version under the base directory, so a stack
  * pays for {@code initdb} once.
  */
-final class LocalPostgres implements AutoCloseable {
+final class LocalPostgres implements PostgresNodes, AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final StackConfig config;
@@ -43,7 +43,7 @@ final class LocalPostgres implements AutoCloseable {
   private final Path binDir;
   private final Path dir;
   private final Optional<String> runAs;
-  private final Installation installation;
+  private final PgInstallation installation;
   private final Path template;
   private final Path passFile;
   /** The servers' copies of the certificate, key, CA and pg_hba.conf, when the stack is TLS only. */
@@ -71,17 +71,6 @@ final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  /** Where this PostgreSQL keeps its libraries and extensions, and what they include. */
-  record Installation(String version, Path pkgLibDir, Path shareDir) {
-    boolean has(String library) {
-      return Files.exists(pkgLibDir.resolve(library + ".so"));
-    }
-
-    boolean citusInstalled() {
-      return has("citus") && Files.exists(shareDir.resolve("extension/citus.control"));
-    }
-  }
-
   private LocalPostgres(StackConfig config, Path stackDir, Optional<TlsMaterial> tls) {
     this.config = config;
     this.binaries = Binaries.postgres(config);
@@ -89,7 +78,7 @@ final class LocalPostgres implements AutoCloseable {
     this.dir = stackDir.resolve("pg");
     this.runAs = OsUser.serverUserForPostgres();
     runAs.ifPresent(user -> OsUser.checkCanRun(binDir.resolve("postgres"), user));
-    this.installation = installation(binDir);
+    this.installation = PgInstallation.of(binDir);
     this.template = config.baseDir().resolve("pg-template-" + templateKey());
     this.passFile = dir.resolve("pgpass");
     this.tls = tls.map(t -> new PgTls(t, dir.resolve("tls")));
@@ -105,10 +94,7 @@ final class LocalPostgres implements AutoCloseable {
     LocalPostgres pg = new LocalPostgres(config, stackDir, tls);
     try {
       pg.prepare();
-      List<Node> all = new ArrayList<>();
-      all.add(pg.coordinator);
-      all.addAll(pg.workers);
-      CompletableFuture.allOf(all.stream()
+      CompletableFuture.allOf(Stream.concat(Stream.of(pg.coordinator), pg.workers.stream())
           .map(n -> CompletableFuture.runAsync(() -> pg.bootNode(n), pool))
           .toArray(CompletableFuture[]::new)).join();
       if (pg.citusWanted()) {
@@ -148,57 +134,35 @@ final class LocalPostgres implements AutoCloseable {
     return binaries.origin() + " (PostgreSQL " + installation.version() + ")";
   }
 
-  PostgresInfo info() {
+  @Override
+  public PostgresInfo info() {
     return new PostgresInfo(coordinator.info(), workers.stream().map(Node::info).toList(),
         config.database(), config.user(), config.password(), Optional.ofNullable(citusVersion),
         citusUnavailableReason(), extras.stream().filter(n -> n.port > 0).map(Node::info).toList(),
         tls.map(PgTls::clientCaFile));
   }
 
-  List<String> processNames() {
-    List<String> names = new ArrayList<>();
-    names.add(coordinator.name);
-    workers.forEach(w -> names.add(w.name));
-    extras.forEach(e -> names.add(e.name));
-    return names;
+  @Override
+  public Optional<ServerProcess> process(String name) {
+    return allNodes().filter(n -> n.name.equals(name)).findFirst().<ServerProcess>map(n -> n.process);
   }
 
-  Optional<ManagedProcess> process(String name) {
-    if (coordinator.name.equals(name)) {
-      return Optional.ofNullable(coordinator.process);
-    }
-    return java.util.stream.Stream.concat(workers.stream(), extras.stream())
-        .filter(n -> n.name.equals(name)).findFirst().map(n -> n.process);
+  @Override
+  public void awaitReady(String name) {
+    awaitReady(allNodes().filter(n -> n.name.equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no PostgreSQL node '" + name + "'")), "postgres");
   }
 
-  void stopWorker(int index) {
-    Node w = worker(index);
-    // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is kept.
-    w.process.signal("INT", Duration.ofSeconds(30));
-  }
-
-  void startWorker(int index) {
-    Node w = worker(index);
-    if (w.process.isAlive()) {
-      return;
-    }
-    w.process.start();
-    awaitReady(w, "postgres");
-  }
-
-  PgNode startExtraNode() {
+  @Override
+  public PgNode startExtraNode() {
     Node n = new Node("extra-" + extras.size(), dir.resolve("extra-" + extras.size()));
     extras.add(n);
     bootNode(n);
     return n.info();
   }
 
-  private Node worker(int index) {
-    if (index < 0 || index >= workers.size()) {
-      throw new IllegalArgumentException("worker index must be 0.." + (workers.size() - 1)
-          + ", was " + index);
-    }
-    return workers.get(index);
+  private Stream<Node> allNodes() {
+    return Stream.of(Stream.of(coordinator), workers.stream(), extras.stream()).flatMap(s -> s);
   }
 
   // ---- start-up -----------------------------------------------------------------------------
@@ -268,16 +232,16 @@ final class LocalPostgres implements AutoCloseable {
     ManagedProcess.run(List.of("cp", "-a", template.toString(), n.dataDir.toString()));
     startProcess(n);
     try (Connection c = connect(n, "postgres")) {
-      exec(c, "CREATE DATABASE " + quoteIdent(config.database()));
+      Jdbc.exec(c, "CREATE DATABASE " + Jdbc.quoteIdent(config.database()));
     } catch (SQLException e) {
       throw new StackException("cannot create database " + config.database() + " on " + n.name
           + ": " + e.getMessage(), e);
     }
     if (citusWanted()) {
       try (Connection c = connect(n, config.database())) {
-        exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
+        Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
         if (installation.has("pg_stat_statements")) {
-          exec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+          Jdbc.exec(c, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
       } catch (SQLException e) {
         throw new StackException("cannot create the citus extension on " + n.name + ": "
@@ -290,8 +254,9 @@ final class LocalPostgres implements AutoCloseable {
     StackException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       n.port = Ports.free();
+      // stop() is SIGINT, PostgreSQL's fast shutdown: clients are disconnected, data is kept.
       n.process = ManagedProcess.start(n.name, serverCommand(n), serverEnv(),
-          dir.resolve(n.name + ".log"), runAs);
+          dir.resolve(n.name + ".log"), runAs).stopWith("INT", Duration.ofSeconds(30));
       try {
         awaitReady(n, "postgres");
         return;
@@ -366,11 +331,11 @@ final class LocalPostgres implements AutoCloseable {
 
   private void registerWorkers() {
     try (Connection c = connect(coordinator, config.database())) {
-      query(c, "SELECT citus_set_coordinator_host('" + HOST + "', " + coordinator.port + ")");
+      Jdbc.query(c, "SELECT citus_set_coordinator_host('" + HOST + "', " + coordinator.port + ")");
       for (Node w : workers) {
-        query(c, "SELECT citus_add_node('" + HOST + "', " + w.port + ")");
+        Jdbc.query(c, "SELECT citus_add_node('" + HOST + "', " + w.port + ")");
       }
-      citusVersion = query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
+      citusVersion = Jdbc.query(c, "SELECT extversion FROM pg_extension WHERE extname = 'citus'");
     } catch (SQLException e) {
       throw new StackException("cannot register the Citus workers with the coordinator: "
           + e.getMessage(), e);
@@ -379,33 +344,8 @@ final class LocalPostgres implements AutoCloseable {
 
   // ---- helpers ------------------------------------------------------------------------------
 
-  Connection connect(Node n, String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("user", config.user());
-    p.setProperty("password", config.password());
-    p.setProperty("connectTimeout", "5");
-    p.setProperty("ApplicationName", "backplane-testkit");
-    tls.ifPresent(t -> {
-      p.setProperty("sslmode", "verify-full");
-      p.setProperty("sslrootcert", t.clientCaFile().toString());
-    });
-    return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + n.port + "/" + database, p);
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    }
-  }
-
-  static String quoteIdent(String ident) {
-    return "\"" + ident.replace("\"", "\"\"") + "\"";
+  private Connection connect(Node n, String database) throws SQLException {
+    return Jdbc.connect(n.info(), database, config, tls.map(PgTls::clientCaFile));
   }
 
   private String templateKey() {
@@ -419,30 +359,10 @@ final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private static Installation installation(Path binDir) {
-    Path pgConfig = binDir.resolve("pg_config");
-    if (Files.isExecutable(pgConfig)) {
-      String[] out = ManagedProcess.run(List.of(pgConfig.toString(), "--version", "--pkglibdir",
-          "--sharedir")).strip().split("\\R");
-      return new Installation(out[0].replace("PostgreSQL ", "").trim(), Path.of(out[1].trim()),
-          Path.of(out[2].trim()));
-    }
-    String version = ManagedProcess.run(List.of(binDir.resolve("postgres").toString(), "--version"))
-        .replaceAll(".*\\) ", "").trim();
-    Path root = binDir.getParent();
-    Path lib = Files.isDirectory(root.resolve("lib/postgresql")) ? root.resolve("lib/postgresql") : root.resolve("lib");
-    Path share = Files.isDirectory(root.resolve("share/postgresql")) ? root.resolve("share/postgresql") : root.resolve("share");
-    return new Installation(version, lib, share);
-  }
-
   @Override
   public void close() {
-    List<Node> all = new ArrayList<>();
-    all.add(coordinator);
-    all.addAll(workers);
-    all.addAll(extras);
     // SIGQUIT is immediate shutdown: the data is deleted next, so nothing needs flushing.
-    all.parallelStream().filter(n -> n.process != null)
+    allNodes().parallel().filter(n -> n.process != null)
         .forEach(n -> n.process.signal("QUIT", Duration.ofSeconds(10)));
   }
 }

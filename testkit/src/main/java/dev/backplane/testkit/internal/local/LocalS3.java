@@ -4,6 +4,7 @@ import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.S3Server;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ import javax.net.ssl.HttpsURLConnection;
  * server that checks SigV4 signatures, presigned URLs and POST policies) in a JVM of its own, so its
  * Jetty and logging stay off the test's classpath.
  */
-final class LocalS3 implements AutoCloseable {
+final class LocalS3 implements S3Server, AutoCloseable {
   private static final String HOST = "127.0.0.1";
 
   private final StackConfig config;
@@ -159,7 +160,8 @@ final class LocalS3 implements AutoCloseable {
     return jar;
   }
 
-  private void awaitReady() {
+  @Override
+  public void awaitReady() {
     URI probe = URI.create(endpoint() + (server.equals("minio") ? "/minio/health/live" : "/"));
     Waits.until(server + " to answer HTTP on port " + port, config.startTimeout(), Duration.ofMillis(50), () -> {
       process.checkAlive();
@@ -181,24 +183,15 @@ final class LocalS3 implements AutoCloseable {
     return (tls.isPresent() ? "https://" : "http://") + HOST + ":" + port;
   }
 
-  S3Info info() {
+  @Override
+  public S3Info info() {
     return new S3Info(URI.create(endpoint()), config.s3AccessKey(), config.s3SecretKey(),
         config.s3Region(), server, tls.map(TlsMaterial::caFile));
   }
 
-  ManagedProcess process() {
-    return process;
-  }
-
-  void stop() {
-    process.signal("TERM", Duration.ofSeconds(10));
-  }
-
-  void startAgain() {
-    if (!process.isAlive()) {
-      process.start();
-      awaitReady();
-    }
+  @Override
+  public ManagedProcess process() {
+    return process; // its stop() is SIGTERM with 10 s to exit
   }
 
   @Override

