@@ -13,6 +13,7 @@ import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import java.io.ByteArrayInputStream;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,7 +21,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -98,7 +101,7 @@ class LocalStackIT {
         .credentials(s3.accessKey(), s3.secretKey()).region(s3.region()).build();
     stack.faults().stopS3();
     assertThatThrownBy(() -> minio.bucketExists(BucketExistsArgs.builder().bucket("harness").build()))
-        .isInstanceOf(java.net.ConnectException.class);
+        .isInstanceOf(ConnectException.class);
     stack.faults().startS3();
     assertThat(minio.bucketExists(BucketExistsArgs.builder().bucket("harness").build())).isTrue();
   }
@@ -196,8 +199,8 @@ class LocalStackIT {
     return b.build();
   }
 
-  private static java.util.List<PgNode> allNodes(PostgresInfo pg) {
-    java.util.List<PgNode> all = new java.util.ArrayList<>(pg.workers());
+  private static List<PgNode> allNodes(PostgresInfo pg) {
+    List<PgNode> all = new ArrayList<>(pg.workers());
     all.add(0, pg.coordinator());
     return all;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backplane.core.HostPort;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +21,9 @@ class PostgresInfoTest {
     PostgresInfo pg = new PostgresInfo(COORDINATOR, List.of(WORKER), "db", "u", "pw", Optional.of("13.0"),
         Optional.empty(), List.of(EXTRA));
     assertThat(pg.registeredToReachable()).containsExactly(
-        java.util.Map.entry(HostPort.parse("coordinator:5432"), HostPort.parse("127.0.0.1:40001")),
-        java.util.Map.entry(HostPort.parse("worker-0:5432"), HostPort.parse("127.0.0.1:40002")),
-        java.util.Map.entry(HostPort.parse("extra-0:5432"), HostPort.parse("127.0.0.1:40003")));
+        Map.entry(HostPort.parse("coordinator:5432"), HostPort.parse("127.0.0.1:40001")),
+        Map.entry(HostPort.parse("worker-0:5432"), HostPort.parse("127.0.0.1:40002")),
+        Map.entry(HostPort.parse("extra-0:5432"), HostPort.parse("127.0.0.1:40003")));
     assertThat(pg.reachable(HostPort.parse("worker-0:5432"))).isEqualTo(HostPort.parse("127.0.0.1:40002"));
     assertThat(pg.reachable(HostPort.parse("elsewhere:5432"))).isEqualTo(HostPort.parse("elsewhere:5432"));
     assertThat(pg.allNodes()).containsExactly(COORDINATOR, WORKER, EXTRA);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backplane.core.ConfigException;
 import dev.backplane.core.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class StackConfigTest {
   void secretsStayOutOfToString() {
     StackConfig c = StackConfig.builder().password("very-secret-pw").s3SecretKey("s3-secret-key").build();
     assertThat(c.toString()).doesNotContain("very-secret-pw", "s3-secret-key");
-    S3Info s3 = new S3Info(java.net.URI.create("http://x:1"), "ak", "s3-secret-key", "r", "s3proxy");
+    S3Info s3 = new S3Info(URI.create("http://x:1"), "ak", "s3-secret-key", "r", "s3proxy");
     assertThat(s3.toString()).doesNotContain("s3-secret-key");
   }
 

@@ -9,10 +9,12 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -122,7 +124,7 @@ class TlsStackIT {
     HttpResponse<String> r = trusting.send(HttpRequest.newBuilder(s3.endpoint().resolve("/")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("anonymous request over HTTPS").isEqualTo(403);
-    TlsMaterial stranger = TlsMaterial.generate(java.nio.file.Files.createTempDirectory("tls-stranger"));
+    TlsMaterial stranger = TlsMaterial.generate(Files.createTempDirectory("tls-stranger"));
     HttpClient other = HttpClient.newBuilder().sslContext(stranger.clientContext())
         .connectTimeout(Duration.ofSeconds(10)).build();
     assertThatThrownBy(() -> other.send(HttpRequest.newBuilder(s3.endpoint().resolve("/")).build(),
@@ -134,7 +136,7 @@ class TlsStackIT {
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       // Jetty may answer a plain request on its TLS port with 400 instead of closing.
       assertThat(answer.statusCode()).isNotEqualTo(403);
-      throw new java.io.IOException("plain HTTP answered " + answer.statusCode());
-    }).isInstanceOf(java.io.IOException.class);
+      throw new IOException("plain HTTP answered " + answer.statusCode());
+    }).isInstanceOf(IOException.class);
   }
 }

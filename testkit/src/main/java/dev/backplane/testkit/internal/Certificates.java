@@ -2,6 +2,7 @@ package dev.backplane.testkit.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -18,8 +19,10 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -68,7 +71,7 @@ public final class Certificates {
    * @param extraNames more names the server certificate covers besides 127.0.0.1, ::1 and
    *     localhost: IP address literals become IP SANs, anything else a DNS SAN
    */
-  public static Issued caAndServer(Path dir, java.util.List<String> extraNames) throws IOException {
+  public static Issued caAndServer(Path dir, List<String> extraNames) throws IOException {
     try {
       KeyPair caKeys = keyPair();
       X500Name caName = new X500Name("CN=Backplane test CA " + HexFormat.of().toHexDigits(RANDOM.nextInt()));
@@ -82,7 +85,7 @@ public final class Certificates {
       X509Certificate ca = sign(caBuilder, caKeys);
 
       KeyPair serverKeys = keyPair();
-      java.util.List<GeneralName> sans = new java.util.ArrayList<>(java.util.List.of(
+      List<GeneralName> sans = new ArrayList<>(List.of(
           new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
           new GeneralName(GeneralName.iPAddress, "::1"),
           new GeneralName(GeneralName.dNSName, "localhost")));
@@ -105,7 +108,7 @@ public final class Certificates {
       writePem(dir.resolve(CA_PEM), ca);
       writePem(dir.resolve(SERVER_PEM), server);
       writePrivate(dir.resolve(SERVER_KEY), out -> {
-        try (JcaPEMWriter w = new JcaPEMWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.US_ASCII))) {
+        try (JcaPEMWriter w = new JcaPEMWriter(new OutputStreamWriter(out, java.nio.charset.StandardCharsets.US_ASCII))) {
           w.writeObject(new JcaPKCS8Generator(serverKeys.getPrivate(), null));
         }
       });

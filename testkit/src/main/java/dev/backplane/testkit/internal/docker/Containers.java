@@ -2,6 +2,7 @@ package dev.backplane.testkit.internal.docker;
 
 import dev.backplane.testkit.StackException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.WaitStrategy;
@@ -27,7 +28,7 @@ final class Containers {
   /** Publishes {@code containerPort} on a fixed host port, so the address survives a restart. */
   static void publish(GenericContainer<?> c, int hostPort, int containerPort) {
     c.addExposedPort(containerPort);
-    List<String> bindings = new java.util.ArrayList<>(c.getPortBindings());
+    List<String> bindings = new ArrayList<>(c.getPortBindings());
     bindings.add(hostPort + ":" + containerPort);
     c.setPortBindings(bindings);
   }

@@ -3,6 +3,7 @@ package dev.backplane.testkit.internal.local;
 import dev.backplane.testkit.BinarySource;
 import dev.backplane.testkit.StackConfig;
 import dev.backplane.testkit.StackException;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ final class Binaries {
     if (path == null) {
       return Optional.empty();
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
         return Optional.of(candidate);

@@ -20,7 +20,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,7 +219,7 @@ final class LocalPostgres implements PostgresNodes, AutoCloseable {
         Files.move(tmp, template, StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException raced) {
         // Another JVM built the same template first; use theirs.
-        Files.walk(tmp).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        Files.walk(tmp).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     } catch (IOException e) {
       throw new StackException("cannot create the PostgreSQL template in " + tmp + " ("
@@ -287,7 +289,7 @@ final class LocalPostgres implements PostgresNodes, AutoCloseable {
     if (installation.has("pg_stat_statements")) {
       preload.add("pg_stat_statements");
     }
-    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
     settings.put("port", Integer.toString(n.port));
     settings.put("listen_addresses", HOST);
     settings.put("unix_socket_directories", "");

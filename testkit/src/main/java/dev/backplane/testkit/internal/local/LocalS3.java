@@ -12,6 +12,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,8 +88,8 @@ final class LocalS3 implements S3Server, AutoCloseable {
       Path certs = dir.resolve("certs");
       try {
         Files.createDirectories(certs);
-        Files.copy(tls.get().serverCertFile(), certs.resolve("public.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(tls.get().serverKeyFile(), certs.resolve("private.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tls.get().serverCertFile(), certs.resolve("public.crt"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(tls.get().serverKeyFile(), certs.resolve("private.key"), StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -2,6 +2,7 @@ package dev.backplane.testkit.internal.local;
 
 import dev.backplane.testkit.StackException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ final class OsUser {
 
   /** Whether {@code test <flag> <path>} holds when run as {@code user}. */
   private static boolean userPasses(String user, String flag, Path path) {
-    List<String> probe = new java.util.ArrayList<>(ManagedProcess.asUser(user));
+    List<String> probe = new ArrayList<>(ManagedProcess.asUser(user));
     probe.addAll(List.of("test", flag, path.toString()));
     try {
       ManagedProcess.run(probe);
