@@ -36,6 +36,10 @@ public record PostgresInfo(
     List<PgNode> extraNodes,
     Optional<Path> tlsCaFile) {
 
+  /**
+   * Takes unmodifiable copies of {@code workers} and {@code extraNodes}; neither list nor any of their
+   * elements may be null.
+   */
   public PostgresInfo {
     workers = List.copyOf(workers);
     extraNodes = List.copyOf(extraNodes);

@@ -32,6 +32,10 @@ public record RedisInfo(
     Duration downAfter,
     Optional<Path> tlsCaFile) {
 
+  /**
+   * Takes unmodifiable copies of {@code replicas} and {@code sentinels}; neither list nor any of their
+   * elements may be null.
+   */
   public RedisInfo {
     replicas = List.copyOf(replicas);
     sentinels = List.copyOf(sentinels);

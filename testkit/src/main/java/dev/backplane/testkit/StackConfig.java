@@ -31,9 +31,14 @@ import java.util.Optional;
  */
 public final class StackConfig {
 
-  /** Pinned Docker images; override for private registries. */
+  /**
+   * Default of {@link #citusImage()}, the Docker backend's PostgreSQL/Citus image. The default images are
+   * pinned; override them (builder or {@code BACKPLANE_*_IMAGE}) to pull from a private registry.
+   */
   public static final String DEFAULT_CITUS_IMAGE = "citusdata/citus:13.0.3";
+  /** Default of {@link #minioImage()}, the MinIO image the Docker backend runs for S3. */
   public static final String DEFAULT_MINIO_IMAGE = "minio/minio:RELEASE.2025-04-22T22-12-26Z";
+  /** Default of {@link #redisImage()}, the image of the Docker backend's Redis servers and Sentinels. */
   public static final String DEFAULT_REDIS_IMAGE = "redis:7.4.2";
 
   private final Backend backend;
@@ -139,6 +144,10 @@ public final class StackConfig {
     return new Builder(this);
   }
 
+  /**
+   * Where the servers run: {@link Backend#AUTO} (default), LOCAL or DOCKER; {@code BACKPLANE_STACK} in
+   * {@link #fromEnvironment()}.
+   */
   public Backend backend() { return backend; }
 
   /** Where the local backend takes PostgreSQL and Redis from. */
@@ -171,25 +180,43 @@ public final class StackConfig {
   /** Where data directories are created (local backend). */
   public Path baseDir() { return baseDir; }
 
+  /** The name the Sentinels monitor the Redis master under ({@code mymaster} by default). */
   public String redisMasterName() { return redisMasterName; }
 
+  /** The Redis data nodes' password ({@code requirepass}); empty (the default) for none. */
   public Optional<String> redisPassword() { return Optional.ofNullable(redisPassword); }
 
+  /** The Sentinels' own password; empty (the default) for none. */
   public Optional<String> sentinelPassword() { return Optional.ofNullable(sentinelPassword); }
 
   /** Sentinels' {@code down-after-milliseconds}: how soon a silent master is judged down. */
   public Duration redisDownAfter() { return redisDownAfter; }
 
+  /** The S3 access key, MinIO's root user or S3Proxy's identity ({@code backplane} by default). */
   public String s3AccessKey() { return s3AccessKey; }
 
+  /** The S3 secret key that goes with {@link #s3AccessKey()} ({@code backplane-secret} by default). */
   public String s3SecretKey() { return s3SecretKey; }
 
+  /** The region the S3 server reports and signatures use ({@code us-east-1} by default). */
   public String s3Region() { return s3Region; }
 
+  /**
+   * Docker backend: the PostgreSQL/Citus image, {@link #DEFAULT_CITUS_IMAGE} unless set
+   * ({@code BACKPLANE_CITUS_IMAGE}).
+   */
   public String citusImage() { return citusImage; }
 
+  /**
+   * Docker backend: the MinIO image, {@link #DEFAULT_MINIO_IMAGE} unless set
+   * ({@code BACKPLANE_MINIO_IMAGE}).
+   */
   public String minioImage() { return minioImage; }
 
+  /**
+   * Docker backend: the Redis image (servers and Sentinels), {@link #DEFAULT_REDIS_IMAGE} unless set
+   * ({@code BACKPLANE_REDIS_IMAGE}).
+   */
   public String redisImage() { return redisImage; }
 
   /** How long start-up may take before it fails. */
@@ -273,30 +300,89 @@ public final class StackConfig {
           .resolve("backplane-stack").toAbsolutePath();
     }
 
+    /**
+     * Where the servers run; default {@link Backend#AUTO}, {@code BACKPLANE_STACK} in
+     * {@link StackConfig#fromEnvironment()}. Null fails {@link #build()}.
+     */
     public Builder backend(Backend v) { backend = v; return this; }
     /** Where the local backend takes its binaries from; default {@code BACKPLANE_BINARIES}, else AUTO. */
     public Builder binaries(BinarySource v) { binaries = v; return this; }
+    /**
+     * Number of Citus workers besides the coordinator, 0..16; default 2, {@code BACKPLANE_WORKERS} in
+     * {@link StackConfig#fromEnvironment()}.
+     */
     public Builder workers(int v) { workers = v; return this; }
+    /**
+     * Whether to load Citus (default true). The Docker image always has it; the local backend loads it
+     * only when the machine's PostgreSQL has it installed. False gives plain PostgreSQL nodes.
+     */
     public Builder citus(boolean v) { citus = v; return this; }
+    /**
+     * The database created on every node; default {@code backplane}, must match
+     * {@code [a-z_][a-z0-9_]{0,62}}.
+     */
     public Builder database(String v) { database = v; return this; }
+    /** The PostgreSQL superuser; default {@code backplane}, must match {@code [a-z_][a-z0-9_]{0,62}}. */
     public Builder user(String v) { user = v; return this; }
+    /** The superuser's password; default {@code backplane-test}, at least 8 characters, not null. */
     public Builder password(String v) { password = v; return this; }
+    /**
+     * Local backend: the directory holding {@code postgres} and {@code initdb}, which then wins over
+     * {@link #binaries(BinarySource)}; null (the default) to look for them. {@code BACKPLANE_PG_BIN} in
+     * {@link StackConfig#fromEnvironment()}.
+     */
     public Builder pgBinDir(Path v) { pgBinDir = v; return this; }
+    /**
+     * Local backend: the {@code redis-server} binary, which then wins over {@link #binaries(BinarySource)};
+     * null (the default) to look for one. {@code BACKPLANE_REDIS_SERVER} in
+     * {@link StackConfig#fromEnvironment()}.
+     */
     public Builder redisServer(Path v) { redisServer = v; return this; }
+    /**
+     * Local backend: a {@code minio} binary for S3; null (the default) for {@code minio} on PATH, else
+     * S3Proxy. {@code BACKPLANE_MINIO} in {@link StackConfig#fromEnvironment()}.
+     */
     public Builder minioBinary(Path v) { minioBinary = v; return this; }
+    /**
+     * Local backend: where data directories go, made absolute. Default {@code target/backplane-stack} under
+     * the working directory, or {@code backplane-stack} under {@code java.io.tmpdir} when there is no
+     * {@code target}; {@code BACKPLANE_STACK_DIR} in {@link StackConfig#fromEnvironment()}. Null fails
+     * {@link #build()}.
+     */
     public Builder baseDir(Path v) { baseDir = v == null ? null : v.toAbsolutePath(); return this; }
+    /** The Sentinels' name for the master; default {@code mymaster}, 1..64 of {@code [A-Za-z0-9._-]}. */
     public Builder redisMasterName(String v) { redisMasterName = v; return this; }
     /** Password of the Redis data nodes ({@code requirepass}); none by default. */
     public Builder redisPassword(String v) { redisPassword = v; return this; }
     /** The Sentinels' own password; none by default. */
     public Builder sentinelPassword(String v) { sentinelPassword = v; return this; }
+    /**
+     * Sentinels' {@code down-after-milliseconds}, how soon a silent master is judged down; default 1 s, at
+     * least 100 ms, not null.
+     */
     public Builder redisDownAfter(Duration v) { redisDownAfter = v; return this; }
+    /** The S3 access key; default {@code backplane}, at least 3 characters. */
     public Builder s3AccessKey(String v) { s3AccessKey = v; return this; }
+    /** The S3 secret key; default {@code backplane-secret}, at least 8 characters. */
     public Builder s3SecretKey(String v) { s3SecretKey = v; return this; }
+    /** The S3 region; default {@code us-east-1}, not blank. */
     public Builder s3Region(String v) { s3Region = v; return this; }
+    /**
+     * Docker backend: the PostgreSQL/Citus image; default {@link StackConfig#DEFAULT_CITUS_IMAGE},
+     * {@code BACKPLANE_CITUS_IMAGE} in {@link StackConfig#fromEnvironment()}. Not blank.
+     */
     public Builder citusImage(String v) { citusImage = v; return this; }
+    /**
+     * Docker backend: the MinIO image; default {@link StackConfig#DEFAULT_MINIO_IMAGE},
+     * {@code BACKPLANE_MINIO_IMAGE} in {@link StackConfig#fromEnvironment()}. Not blank.
+     */
     public Builder minioImage(String v) { minioImage = v; return this; }
+    /**
+     * Docker backend: the Redis image; default {@link StackConfig#DEFAULT_REDIS_IMAGE},
+     * {@code BACKPLANE_REDIS_IMAGE} in {@link StackConfig#fromEnvironment()}. Not blank.
+     */
     public Builder redisImage(String v) { redisImage = v; return this; }
+    /** How long start-up may take before it fails; default 120 s, at least 5 s, not null. */
     public Builder startTimeout(Duration v) { startTimeout = v; return this; }
     /** Every server on TLS only, with a CA the stack makes; see {@link StackConfig#tls()}. */
     public Builder tls(boolean v) { tls = v; return this; }

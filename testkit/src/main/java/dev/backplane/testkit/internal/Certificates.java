@@ -46,10 +46,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * OpenSSL (PostgreSQL, Redis), the JDK and browsers all accept them.
  */
 public final class Certificates {
+  /** File name of the CA certificate (PEM). */
   public static final String CA_PEM = "ca.pem";
+  /** File name of the server certificate (PEM). */
   public static final String SERVER_PEM = "server.pem";
+  /** File name of the server's private key (unencrypted PKCS#8 PEM). */
   public static final String SERVER_KEY = "server.key";
+  /** File name of the PKCS12 keystore with the server key and its chain (alias {@code server}). */
   public static final String SERVER_P12 = "server.p12";
+  /** File name of the PKCS12 truststore holding the CA (alias {@code ca}). */
   public static final String TRUST_P12 = "truststore.p12";
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -18,6 +18,12 @@ public final class StackLauncher {
 
   private StackLauncher() {}
 
+  /**
+   * Starts the stack on the backend {@code config} names: {@code AUTO} takes Docker when an engine
+   * answers, else local processes.
+   *
+   * @throws StackException when it cannot start, e.g. {@code DOCKER} without a Docker engine
+   */
   public static BackplaneStack start(StackConfig config) {
     switch (config.backend()) {
       case LOCAL:

@@ -15,6 +15,11 @@ public final class Waits {
   public static final class GiveUp extends StackException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Stops the wait at once.
+     *
+     * @param message why waiting is pointless, e.g. the server's exit code and last log lines
+     */
     public GiveUp(String message) {
       super(message);
     }
