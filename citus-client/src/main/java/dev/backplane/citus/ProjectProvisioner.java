@@ -1,9 +1,18 @@
 package dev.backplane.citus;
 
+import static dev.backplane.citus.internal.ProvisionSteps.databaseExists;
+import static dev.backplane.citus.internal.ProvisionSteps.dropDatabase;
+import static dev.backplane.citus.internal.ProvisionSteps.ensureAuthinfo;
+import static dev.backplane.citus.internal.ProvisionSteps.ensureExtension;
+import static dev.backplane.citus.internal.ProvisionSteps.ensureLoginRole;
+import static dev.backplane.citus.internal.ProvisionSteps.ensureOwnerAndPrivate;
+import static dev.backplane.citus.internal.ProvisionSteps.ensureSchemaGrant;
+import static dev.backplane.citus.internal.ProvisionSteps.registerNodes;
+import static dev.backplane.citus.internal.ProvisionSteps.roleExists;
 import static dev.backplane.citus.internal.Sql.ident;
 
 import dev.backplane.citus.internal.Nodes;
-import dev.backplane.citus.internal.Scram;
+import dev.backplane.citus.internal.ProvisionSteps;
 import dev.backplane.citus.internal.Sql;
 import dev.backplane.core.AddressMapping;
 import dev.backplane.core.HostPort;
@@ -88,7 +97,7 @@ public final class ProjectProvisioner {
     String user = project.user();
     ident(db, "database");
     ident(user, "user");
-    Steps steps = new Steps(project.name());
+    ProvisionSteps steps = new ProvisionSteps(project.name());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
       List<HostPort> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
@@ -135,7 +144,7 @@ public final class ProjectProvisioner {
       }
       return steps.result(citus, true);
     } catch (SQLException e) {
-      throw Sql.fail("provisioning project '" + project.name() + "' (" + steps.step + ")", e);
+      throw Sql.fail("provisioning project '" + project.name() + "' (" + steps.step() + ")", e);
     }
   }
 
@@ -145,7 +154,7 @@ public final class ProjectProvisioner {
    */
   public ProvisionResult createReadOnlyRole(ProjectConfig project, String role, String password) {
     ident(role, "role");
-    Steps steps = new Steps(project.name() + "/" + role);
+    ProvisionSteps steps = new ProvisionSteps(project.name() + "/" + role);
     return withRole(project, role, password, steps, pc -> {
       String r = ident(role, "role");
       String owner = ident(project.user(), "user");
@@ -175,7 +184,7 @@ public final class ProjectProvisioner {
     if (tables.isEmpty() || privileges.isEmpty()) {
       throw new IllegalArgumentException("a table role needs at least one table and one privilege");
     }
-    Steps steps = new Steps(project.name() + "/" + role);
+    ProvisionSteps steps = new ProvisionSteps(project.name() + "/" + role);
     return withRole(project, role, password, steps, pc -> {
       String r = ident(role, "role");
       for (TableName t : tables) {
@@ -219,7 +228,7 @@ public final class ProjectProvisioner {
           + "', was '" + Sql.printable(confirmDatabaseName) + "'");
     }
     String db = ident(project.database(), "database");
-    Steps steps = new Steps(project.name());
+    ProvisionSteps steps = new ProvisionSteps(project.name());
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
       List<HostPort> workers = citus.isPresent() ? allWorkers(main, project.database()) : List.of();
@@ -254,7 +263,7 @@ public final class ProjectProvisioner {
       dropRole(main, workers, project.user(), steps);
       return steps.result(citus, citus.isPresent());
     } catch (SQLException e) {
-      throw Sql.fail("dropping project '" + project.name() + "' (" + steps.step + ")", e);
+      throw Sql.fail("dropping project '" + project.name() + "' (" + steps.step() + ")", e);
     }
   }
 
@@ -285,7 +294,7 @@ public final class ProjectProvisioner {
   }
 
   /** Deletes {@code pg_dist_object} rows of databases that no longer exist on the connected node. */
-  private static void removeStaleDatabaseObjects(Connection c, Steps steps, String where) throws SQLException {
+  private static void removeStaleDatabaseObjects(Connection c, ProvisionSteps steps, String where) throws SQLException {
     int n = Sql.queryOne(c, "WITH gone AS (DELETE FROM pg_dist_object WHERE classid = 'pg_database'::regclass"
         + " AND objid NOT IN (SELECT oid FROM pg_database) RETURNING 1) SELECT count(*)::int FROM gone",
         rs -> rs.getInt(1)).orElse(0);
@@ -297,7 +306,7 @@ public final class ProjectProvisioner {
   /** Drops a role created by {@link #createReadOnlyRole} or {@link #createTableRole} (privileges first). */
   public ProvisionResult dropRole(ProjectConfig project, String role) {
     ident(role, "role");
-    Steps steps = new Steps(project.name() + "/" + role);
+    ProvisionSteps steps = new ProvisionSteps(project.name() + "/" + role);
     try (Connection main = nodes.coordinator(admin.database())) {
       Optional<String> citus = Nodes.citusVersion(main);
       List<HostPort> workers = citus.isPresent() ? Nodes.workers(main) : List.of();
@@ -329,7 +338,7 @@ public final class ProjectProvisioner {
     void run(Connection projectDb) throws SQLException;
   }
 
-  private ProvisionResult withRole(ProjectConfig project, String role, String password, Steps steps,
+  private ProvisionResult withRole(ProjectConfig project, String role, String password, ProvisionSteps steps,
       DbWork grants) {
     if (password == null || password.isEmpty()) {
       throw new IllegalArgumentException("a password is required for role '" + Sql.printable(role) + "'");
@@ -368,12 +377,12 @@ public final class ProjectProvisioner {
       }
       return steps.result(citus, citus.isPresent());
     } catch (SQLException e) {
-      throw Sql.fail("creating role '" + Sql.printable(role) + "' (" + steps.step + ")", e);
+      throw Sql.fail("creating role '" + Sql.printable(role) + "' (" + steps.step() + ")", e);
     }
   }
 
   private void createDatabase(Connection main, String db, String user, Optional<String> citus,
-      boolean coordinatorRegistered, Steps steps) throws SQLException {
+      boolean coordinatorRegistered, ProvisionSteps steps) throws SQLException {
     String create = "CREATE DATABASE " + ident(db, "database") + " OWNER " + ident(user, "user");
     boolean canPropagate = citus.isPresent() && Nodes.atLeast(citus.get(), 12, 2)
         && coordinatorRegistered && propagation == DatabasePropagation.AUTO;
@@ -400,131 +409,13 @@ public final class ProjectProvisioner {
     steps.done("created database " + db + " on the coordinator");
   }
 
-  /**
-   * DROP DATABASE ... WITH (FORCE) ends other sessions, but one that Citus opens between nodes at
-   * that moment (e.g. a worker's maintenance daemon reconnecting) can still make it fail with
-   * 55006 "being accessed by other users"; that is retried up to ten times, a second apart. Each
-   * attempt touches the connected node only (propagation is off), so a retry cannot trip over
-   * another node that the failed attempt already changed.
-   */
-  private static void dropDatabase(Connection c, String quotedDb) throws SQLException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Sql.exec(c, "DROP DATABASE IF EXISTS " + quotedDb + " WITH (FORCE)");
-        return;
-      } catch (SQLException e) {
-        if (!"55006".equals(e.getSQLState()) || attempt == 10) {
-          throw e;
-        }
-        log.info("database {} still in use ({}); retrying the drop", quotedDb, e.getMessage());
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
-  }
-
   private void applyLocalHostname(Connection c) throws SQLException {
     if (localHostname != null) {
       Sql.call(c, "SELECT set_config('citus.local_hostname', ?, false)", localHostname);
     }
   }
 
-  private static boolean databaseExists(Connection c, String db) throws SQLException {
-    return Sql.exists(c, "SELECT 1 FROM pg_database WHERE datname = ?", db);
-  }
-
-  private static boolean roleExists(Connection c, String role) throws SQLException {
-    return Sql.exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
-  }
-
-  /** Creates the role, or gives it LOGIN and the password, comparing verifiers to stay a no-op. */
-  private static void ensureLoginRole(Connection c, String role, String password, Steps steps,
-      String where) throws SQLException {
-    String r = ident(role, "role");
-    Optional<String> verifier = Sql.query(c, "SELECT CASE WHEN rolcanlogin THEN rolpassword END"
-        + " FROM pg_authid WHERE rolname = ?", rs -> Optional.ofNullable(rs.getString(1)), role)
-        .stream().findFirst().flatMap(v -> v);
-    boolean exists = roleExists(c, role);
-    if (!exists) {
-      Sql.exec(c, "CREATE ROLE " + r + " LOGIN PASSWORD " + Sql.literal(Scram.verifier(password)));
-      steps.done("created role " + role + " on " + where);
-    } else if (!Scram.matches(verifier, password)) {
-      Sql.exec(c, "ALTER ROLE " + r + " LOGIN PASSWORD " + Sql.literal(Scram.verifier(password)));
-      steps.done("set LOGIN and the password of role " + role + " on " + where);
-    }
-  }
-
-  private static void ensureOwnerAndPrivate(Connection c, String db, String user, Steps steps,
-      String where) throws SQLException {
-    String d = ident(db, "database");
-    if (!Sql.exists(c, "SELECT 1 FROM pg_database WHERE datname = ? AND pg_get_userbyid(datdba) = ?", db, user)) {
-      Sql.exec(c, "ALTER DATABASE " + d + " OWNER TO " + ident(user, "user"));
-      steps.done("made " + user + " the owner of " + db + " on " + where);
-    }
-    // A NULL datacl means the defaults, which let PUBLIC connect: every project user could open it.
-    if (Sql.queryOne(c, "SELECT has_database_privilege('public', ?, 'CONNECT')"
-        + " OR has_database_privilege('public', ?, 'TEMP')", rs -> rs.getBoolean(1), db, db).orElse(false)) {
-      Sql.exec(c, "REVOKE CONNECT, TEMPORARY ON DATABASE " + d + " FROM PUBLIC");
-      steps.done("revoked CONNECT and TEMPORARY on " + db + " from PUBLIC on " + where);
-    }
-  }
-
-  private static void ensureSchemaGrant(Connection pc, String user, Steps steps) throws SQLException {
-    if (!Sql.queryOne(pc, "SELECT has_schema_privilege(?, 'public', 'CREATE')", rs -> rs.getBoolean(1), user)
-        .orElse(false)) {
-      Sql.exec(pc, "GRANT USAGE, CREATE ON SCHEMA public TO " + ident(user, "user"));
-      steps.done("granted USAGE, CREATE on schema public to " + user);
-    }
-  }
-
-  private static void ensureExtension(Connection c, Steps steps, String where) throws SQLException {
-    if (Nodes.citusVersion(c).isEmpty()) {
-      Sql.exec(c, "CREATE EXTENSION IF NOT EXISTS citus");
-      steps.done("created extension citus on " + where);
-    }
-  }
-
-  /**
-   * Citus connects between nodes as the user running the query; for a password-authenticated
-   * role it reads the password from {@code pg_dist_authinfo} (node id 0: every node), which is
-   * per database and is not synced to workers, so every node gets the row.
-   */
-  private static void ensureAuthinfo(Connection c, String role, String password, Steps steps,
-      String where) throws SQLException {
-    String authinfo = "password=" + Sql.conninfoValue(password);
-    Optional<String> current = Sql.queryOne(c, "SELECT authinfo FROM pg_dist_authinfo"
-        + " WHERE nodeid = 0 AND rolename = ?", rs -> rs.getString(1), role);
-    if (current.isEmpty()) {
-      Sql.call(c, "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, ?, ?)", role, authinfo);
-      steps.done("stored " + role + "'s inter-node credentials on " + where);
-    } else if (!current.get().equals(authinfo)) {
-      Sql.call(c, "UPDATE pg_dist_authinfo SET authinfo = ? WHERE nodeid = 0 AND rolename = ?", authinfo, role);
-      steps.done("updated " + role + "'s inter-node credentials on " + where);
-    }
-  }
-
-  /** Registers the coordinator and workers in the project database as they are in the main one. */
-  private static void registerNodes(Connection pc, Optional<HostPort> coordinator,
-      List<HostPort> workers, Steps steps) throws SQLException {
-    if (coordinator.isPresent() && Nodes.registeredCoordinator(pc).isEmpty()) {
-      Sql.call(pc, "SELECT citus_set_coordinator_host(?, ?)", coordinator.get().host(), coordinator.get().port());
-      steps.done("registered the coordinator " + coordinator.get());
-    }
-    List<HostPort> present = Sql.query(pc, "SELECT nodename, nodeport FROM pg_dist_node",
-        rs -> new HostPort(rs.getString(1), rs.getInt(2)));
-    for (HostPort w : workers) {
-      if (!present.contains(w)) {
-        Sql.call(pc, "SELECT citus_add_node(?, ?)", w.host(), w.port());
-        steps.done("registered worker " + w);
-      }
-    }
-  }
-
-  private void dropRole(Connection main, List<HostPort> workers, String role, Steps steps)
+  private void dropRole(Connection main, List<HostPort> workers, String role, ProvisionSteps steps)
       throws SQLException {
     steps.at("role " + role);
     if (roleExists(main, role)) {
@@ -540,36 +431,6 @@ public final class ProjectProvisioner {
           steps.done("dropped role " + role + " on worker " + w);
         }
       }
-    }
-  }
-
-  /** Records actions and the current step for error messages. */
-  private final class Steps {
-    final String project;
-    final List<String> actions = new ArrayList<>();
-    final List<String> notes = new ArrayList<>();
-    String step = "connecting to the coordinator";
-
-    Steps(String project) {
-      this.project = project;
-    }
-
-    void at(String step) {
-      this.step = step;
-    }
-
-    void done(String action) {
-      log.info("{}: {}", project, action);
-      actions.add(action);
-    }
-
-    void note(String note) {
-      log.warn("{}: {}", project, note);
-      notes.add(note);
-    }
-
-    ProvisionResult result(Optional<String> citus, boolean distribution) {
-      return new ProvisionResult(project, actions, citus, distribution, notes);
     }
   }
 
