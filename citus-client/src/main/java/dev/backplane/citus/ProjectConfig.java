@@ -7,6 +7,7 @@ import dev.backplane.core.Problems;
 import dev.backplane.core.Settings;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -241,7 +242,7 @@ public final class ProjectConfig {
    */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + hostForUrl(host) + ":" + port + "/"
-        + URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   /** The same project on another server, e.g. a Citus worker (used to derive per-node pools). */
@@ -384,7 +385,7 @@ public final class ProjectConfig {
       }
       this.host = m.group(1).replace("[", "").replace("]", "");
       this.port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
-      this.database = URLDecoder.decode(m.group(3), java.nio.charset.StandardCharsets.UTF_8);
+      this.database = URLDecoder.decode(m.group(3), StandardCharsets.UTF_8);
       this.jdbcProperties.putAll(JdbcProperties.parseQuery(m.group(4)));
       return this;
     }

@@ -7,6 +7,7 @@ import dev.backplane.citus.internal.Sql;
 import dev.backplane.core.ConfigException;
 import dev.backplane.testkit.BackplaneStack;
 import dev.backplane.testkit.BackplaneTest;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -27,7 +28,7 @@ class HostileIdentifiersIT {
       "프로젝트_ü_データ",
       "exactly_sixty_three_bytes_long_name_for_postgres_identifiers_xx"})
   void aHostileNameIsUsedVerbatim(String name, BackplaneStack stack) throws Exception {
-    assertThat(name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
+    assertThat(name.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(63);
     ProjectProvisioner provisioner = Stacks.provisioner(stack);
     ProjectConfig p = Stacks.project(stack, "hostile", name, name, HOSTILE_PASSWORD);
     try {

@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -124,7 +125,7 @@ class MetricsIT extends StackBootTest {
   @Test
   void uploadMetersCountPresignedConfirmedAndRefused() throws Exception {
     String before = scrape();
-    byte[] body = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] body = "hello".getBytes(StandardCharsets.UTF_8);
     PresignedRequest put = uploads.presignPut(UploadRequest.of("mx", "a.txt", "text/plain").withSize(body.length));
     HttpRequest.Builder req = HttpRequest.newBuilder(put.url()).PUT(HttpRequest.BodyPublishers.ofByteArray(body));
     put.headers().forEach((k, v) -> {

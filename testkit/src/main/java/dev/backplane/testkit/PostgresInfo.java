@@ -3,6 +3,7 @@ package dev.backplane.testkit;
 import dev.backplane.core.AddressMapping;
 import dev.backplane.core.HostPort;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,7 +85,7 @@ public record PostgresInfo(
    */
   public String jdbcTlsParameters() {
     return tlsCaFile.map(ca -> "sslmode=verify-full&sslrootcert="
-        + URLEncoder.encode(ca.toString(), java.nio.charset.StandardCharsets.UTF_8)).orElse("");
+        + URLEncoder.encode(ca.toString(), StandardCharsets.UTF_8)).orElse("");
   }
 
   /** The coordinator, the workers and the extra nodes. */

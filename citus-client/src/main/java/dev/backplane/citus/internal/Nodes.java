@@ -4,6 +4,7 @@ import dev.backplane.citus.ProjectConfig;
 import dev.backplane.core.AddressMapping;
 import dev.backplane.core.HostPort;
 import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ public final class Nodes {
     Connection c;
     try {
       c = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + a.port() + "/"
-          + URLEncoder.encode(database, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"), p);
+          + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20"), p);
     } catch (SQLException e) {
       throw ConnectFailures.explain(e, host + ":" + a.port(), p);
     }

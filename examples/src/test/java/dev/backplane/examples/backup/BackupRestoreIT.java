@@ -20,6 +20,7 @@ import io.minio.errors.ErrorResponseException;
 import io.minio.messages.LifecycleRule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -272,7 +273,7 @@ class BackupRestoreIT {
           "MINIO_ENDPOINT", stack.s3().endpoint().toString(), "MINIO_ACCESS_KEY", stack.s3().accessKey(),
           "MINIO_SECRET_KEY", stack.s3().secretKey(), "MINIO_REGION", stack.s3().region(), "MINIO_BUCKET", "bk-cli"));
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      PrintStream out = new PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+      PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
       assertThat(BackupCommand.run(List.of("backup", "3"), settings, out)).as(bytes.toString()).isZero();
       assertThat(bytes.toString()).contains("ok     bk_cli_src -> bk-cli/backups/bk_cli_src/");

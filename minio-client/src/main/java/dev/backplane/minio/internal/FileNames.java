@@ -1,5 +1,6 @@
 package dev.backplane.minio.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
 /** Turns a client's file name into a safe key segment and a safe download name. Internal. */
@@ -67,7 +68,7 @@ public final class FileNames {
 
   private static String rfc5987(String s) {
     StringBuilder sb = new StringBuilder();
-    for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || "!#$&+-.^_`|~".indexOf(c) >= 0) {

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -113,7 +114,7 @@ public final class Certificates {
       writePem(dir.resolve(CA_PEM), ca);
       writePem(dir.resolve(SERVER_PEM), server);
       writePrivate(dir.resolve(SERVER_KEY), out -> {
-        try (JcaPEMWriter w = new JcaPEMWriter(new OutputStreamWriter(out, java.nio.charset.StandardCharsets.US_ASCII))) {
+        try (JcaPEMWriter w = new JcaPEMWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII))) {
           w.writeObject(new JcaPKCS8Generator(serverKeys.getPrivate(), null));
         }
       });

@@ -1,5 +1,6 @@
 package dev.backplane.citus.internal.routing;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -160,7 +161,7 @@ final class ServerHashes {
     v.add(new UUID(-1, -1));
     v.add(new UUID(Long.MIN_VALUE, 0));
     v.add(new UUID(0, 1));
-    v.add(UUID.nameUUIDFromBytes("backplane".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    v.add(UUID.nameUUIDFromBytes("backplane".getBytes(StandardCharsets.UTF_8)));
     for (int i = 0; i < randomCount; i++) {
       v.add(new UUID(r.nextLong(), r.nextLong()));
     }
